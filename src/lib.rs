@@ -1,0 +1,11 @@
+//! clawprint: capture an OpenClaw host into a reproducible snapshot, audit it offline,
+//! diff findings over time, and plan/apply reviewed fixes.
+//!
+//! The pipeline reads from the module tree: `capture` → `snapshot` → `audit` → `report`;
+//! `config` is shared by capture (include discovery, redaction) and audit (parsing).
+
+pub mod audit;
+pub mod capture;
+pub mod config;
+pub mod report;
+pub mod snapshot;

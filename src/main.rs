@@ -1,0 +1,7 @@
+fn main() {
+    std::process::exit(clawprint_cli());
+}
+
+fn clawprint_cli() -> i32 {
+    0
+}
