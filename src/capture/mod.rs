@@ -1,1 +1,2 @@
-//! capture stage
+//! Capture stage: the only module that reads the host.
+pub mod sqlite;

@@ -1,1 +1,2 @@
-//! snapshot stage
+//! Snapshot stage: the canonical, content-addressed container.
+pub mod archive;
