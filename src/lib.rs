@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod capture;
+pub mod cli;
 pub mod config;
 pub mod report;
 pub mod snapshot;

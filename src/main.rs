@@ -1,7 +1,3 @@
 fn main() {
-    std::process::exit(clawprint_cli());
-}
-
-fn clawprint_cli() -> i32 {
-    0
+    std::process::exit(clawprint::cli::main());
 }

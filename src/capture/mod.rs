@@ -1,2 +1,651 @@
-//! Capture stage: the only module that reads the host.
+//! Capture stage: read the host into a [`Snapshot`]. It writes nothing on the host.
+//!
+//! What is read, in order: the environment (known names and every `${VAR}` the config references), `.env` of the
+//! state dir, the config and its includes (content redacted), metadata of the state tree (up to an entry limit)
+//! and of every path the audit or fix needs outside it, the content of the few small JSON files the audit reads
+//! (exec approvals, pairing allowlists, install records), and the SQLite state databases' schema and facts.
+//! All host access goes through [`hostfs`].
+
+pub mod hostfs;
 pub mod sqlite;
+
+mod discover;
+mod walk;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::config::env::env_references;
+use crate::config::json5;
+use crate::config::load::{self, normalize, IncludeSource};
+use crate::config::redact::Redactor;
+use crate::snapshot::{
+    ConfigFacts, DatabaseEntry, Diagnostic, FileEntry, FileKind, HostFacts, IncludeFile, Manifest,
+    Meta, RedactionFacts, Resolved, Snapshot, FORMAT_VERSION,
+};
+
+pub use discover::Locations;
+
+/// Include files larger than this are refused by OpenClaw's loader (and not read by us).
+pub const INCLUDE_MAX_BYTES: u64 = 2 * 1024 * 1024;
+/// The main config and other small JSON files we read.
+pub const CONFIG_MAX_BYTES: u64 = 16 * 1024 * 1024;
+pub const SMALL_FILE_MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// Default entry limit of the state-tree walk.
+pub const DEFAULT_ENTRY_LIMIT: u64 = 200_000;
+
+/// Environment variables whose values are not secrets (kept as they are).
+pub const PLAIN_ENV: &[&str] = &[
+    "HOME",
+    "USERPROFILE",
+    "OPENCLAW_HOME",
+    "OPENCLAW_STATE_DIR",
+    "OPENCLAW_CONFIG_PATH",
+    "OPENCLAW_OAUTH_DIR",
+    "OPENCLAW_INCLUDE_ROOTS",
+    "OPENCLAW_SERVICE_KIND",
+    "OPENCLAW_PROFILE",
+    "OPENCLAW_NIX_MODE",
+];
+
+/// Environment variables the audit reads besides those the config references.
+pub const KNOWN_ENV: &[&str] = &[
+    "HOME",
+    "USERPROFILE",
+    "OPENCLAW_HOME",
+    "OPENCLAW_STATE_DIR",
+    "OPENCLAW_CONFIG_PATH",
+    "OPENCLAW_OAUTH_DIR",
+    "OPENCLAW_INCLUDE_ROOTS",
+    "OPENCLAW_SERVICE_KIND",
+    "OPENCLAW_PROFILE",
+    "OPENCLAW_GATEWAY_TOKEN",
+    "OPENCLAW_GATEWAY_PASSWORD",
+    // Search providers (models.small_params reads whether one is configured).
+    "BRAVE_API_KEY",
+    "PERPLEXITY_API_KEY",
+    "OPENROUTER_API_KEY",
+    "XAI_API_KEY",
+    "GEMINI_API_KEY",
+    "FIRECRAWL_API_KEY",
+    "TAVILY_API_KEY",
+    "EXA_API_KEY",
+    "KIMI_API_KEY",
+    "MOONSHOT_API_KEY",
+];
+
+/// What to capture from: the process's view of the host.
+#[derive(Clone, Debug)]
+pub struct HostSpec {
+    /// The process environment (the capture keeps only what the audit reads).
+    pub env: BTreeMap<String, String>,
+    pub cwd: PathBuf,
+    pub uid: u32,
+    pub gid: u32,
+    /// `--state-dir` and `--config`: override the environment and the defaults.
+    pub state_dir: Option<PathBuf>,
+    pub config_path: Option<PathBuf>,
+}
+
+impl HostSpec {
+    pub fn from_process() -> std::io::Result<HostSpec> {
+        let (uid, gid) = hostfs::current_uid_gid();
+        Ok(HostSpec {
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            cwd: std::env::current_dir()?,
+            uid,
+            gid,
+            state_dir: None,
+            config_path: None,
+        })
+    }
+
+    /// A host rooted at `home`, with an otherwise empty environment (tests and example hosts).
+    pub fn for_home(home: &Path) -> HostSpec {
+        let (uid, gid) = hostfs::current_uid_gid();
+        HostSpec {
+            env: [("HOME".to_string(), home.to_string_lossy().into_owned())].into(),
+            cwd: home.to_path_buf(),
+            uid,
+            gid,
+            state_dir: None,
+            config_path: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CaptureOptions {
+    pub entry_limit: u64,
+    /// Replace secrets by markers. Only in-memory test captures turn this off; nothing unredacted is written.
+    pub redact: bool,
+    /// Record paths under the home dir with this prefix instead (`--home-alias`), so a host laid out in a
+    /// temporary dir captures to the same bytes wherever it is.
+    pub home_alias: Option<String>,
+    /// Record files owned by the capturing user as owned by these ids (with `home_alias`, for the same reason).
+    pub owner_alias: Option<(u32, u32)>,
+    pub label: String,
+    pub captured_at: Option<u64>,
+}
+
+impl Default for CaptureOptions {
+    fn default() -> Self {
+        CaptureOptions {
+            entry_limit: DEFAULT_ENTRY_LIMIT,
+            redact: true,
+            home_alias: None,
+            owner_alias: None,
+            label: "host".into(),
+            captured_at: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("cannot determine the home directory: set HOME")]
+    NoHome,
+}
+
+/// Capture the host described by `spec`.
+pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, CaptureError> {
+    let loc = discover::locate(spec)?;
+    let mut c = Capturer {
+        spec,
+        opts,
+        loc: &loc,
+        redactor: if opts.redact {
+            Redactor::new()
+        } else {
+            Redactor::disabled()
+        },
+        blobs: BTreeMap::new(),
+        files: BTreeMap::new(),
+        diagnostics: BTreeSet::new(),
+    };
+    Ok(c.run())
+}
+
+struct Capturer<'a> {
+    spec: &'a HostSpec,
+    opts: &'a CaptureOptions,
+    loc: &'a Locations,
+    redactor: Redactor,
+    blobs: BTreeMap<String, Vec<u8>>,
+    /// Real path → entry (path field already aliased).
+    files: BTreeMap<String, FileEntry>,
+    diagnostics: BTreeSet<Diagnostic>,
+}
+
+/// Include texts as the capture sees them, with the loader's verdict per file.
+struct HostIncludes {
+    texts: BTreeMap<String, Option<String>>,
+    errors: BTreeMap<String, Option<String>>,
+}
+
+impl IncludeSource for HostIncludes {
+    fn text(&self, path: &str) -> Option<String> {
+        self.texts.get(path).cloned().flatten()
+    }
+    fn loader_error(&self, path: &str) -> Option<String> {
+        self.errors.get(path).cloned().flatten()
+    }
+}
+
+impl Capturer<'_> {
+    fn rec(&self, p: &Path) -> String {
+        self.rec_str(&p.to_string_lossy())
+    }
+
+    fn rec_str(&self, s: &str) -> String {
+        let home = self.loc.home.to_string_lossy();
+        match &self.opts.home_alias {
+            Some(alias) if load::is_inside(&home, s) => format!("{alias}{}", &s[home.len()..]),
+            _ => s.to_string(),
+        }
+    }
+
+    fn diag(&mut self, path: &Path, code: &str, message: impl Into<String>) {
+        let path = if path.as_os_str().is_empty() {
+            String::new()
+        } else {
+            self.rec(path)
+        };
+        self.diagnostics.insert(Diagnostic {
+            path,
+            code: code.into(),
+            message: message.into(),
+        });
+    }
+
+    fn owner(&self, uid: u32, gid: u32) -> (u32, u32) {
+        match self.opts.owner_alias {
+            Some((au, ag)) => (
+                if uid == self.spec.uid { au } else { uid },
+                if gid == self.spec.gid { ag } else { gid },
+            ),
+            None => (uid, gid),
+        }
+    }
+
+    /// Record one path's `lstat` (and, for a link, what it points at). Missing paths record nothing.
+    fn record(&mut self, path: &Path) -> Option<FileKind> {
+        let key = path.to_string_lossy().into_owned();
+        if let Some(e) = self.files.get(&key) {
+            return Some(e.kind);
+        }
+        let st = match hostfs::lstat(path) {
+            Ok(st) => st,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                self.diag(path, "stat.failed", format!("cannot stat: {e}"));
+                return None;
+            }
+        };
+        let (uid, gid) = self.owner(st.uid, st.gid);
+        let mut entry = FileEntry {
+            path: self.rec(path),
+            kind: st.kind,
+            mode: st.mode,
+            uid,
+            gid,
+            size: if st.kind == FileKind::Dir { 0 } else { st.size },
+            nlink: (st.kind == FileKind::File && st.nlink > 1).then_some(st.nlink),
+            ..FileEntry::default()
+        };
+        if st.kind == FileKind::Symlink {
+            entry.size = 0;
+            entry.target = hostfs::read_link(path).ok().map(|t| self.rec(&t));
+            let target = hostfs::stat(path).ok();
+            entry.resolved = Some(Resolved {
+                kind: target.as_ref().map(|t| t.kind),
+                mode: target.as_ref().map(|t| t.mode),
+                realpath: hostfs::realpath(path).ok().map(|p| self.rec(&p)),
+            });
+        }
+        let kind = entry.kind;
+        self.files.insert(key, entry);
+        Some(kind)
+    }
+
+    /// Read and redact a small JSON/JSON5 file, storing it as the file entry's blob.
+    fn capture_json_content(&mut self, path: &Path, follow: bool) {
+        if self.record(path).is_none() {
+            return;
+        }
+        match hostfs::read_regular(path, SMALL_FILE_MAX_BYTES, follow) {
+            Ok(bytes) => {
+                let Ok(text) = String::from_utf8(bytes) else {
+                    self.diag(
+                        path,
+                        "content.not_utf8",
+                        "not UTF-8 text; content not captured",
+                    );
+                    return;
+                };
+                match self.redactor.redact_json5(&text) {
+                    Some(redacted) => {
+                        let hash = Snapshot::add_blob(&mut self.blobs, redacted.into_bytes());
+                        if let Some(e) = self.files.get_mut(&*path.to_string_lossy()) {
+                            e.blob = Some(hash);
+                        }
+                    }
+                    None => self.diag(
+                        path,
+                        "content.parse",
+                        "not valid JSON5; content not captured",
+                    ),
+                }
+            }
+            Err(hostfs::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => self.diag(
+                path,
+                "content.unreadable",
+                format!("content not captured: {e}"),
+            ),
+        }
+    }
+
+    fn run(&mut self) -> Snapshot {
+        let loc = self.loc;
+        // 1. Config text (read through a symlink, as OpenClaw does), parsed raw.
+        let mut config_text: Option<String> = None;
+        let config_exists = hostfs::exists(&loc.config_path);
+        if config_exists {
+            match hostfs::read_regular(&loc.config_path, CONFIG_MAX_BYTES, true) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => config_text = Some(t),
+                    Err(_) => self.diag(
+                        &loc.config_path,
+                        "config.not_utf8",
+                        "config is not UTF-8 text",
+                    ),
+                },
+                Err(e) => self.diag(
+                    &loc.config_path,
+                    "config.unreadable",
+                    format!("cannot read the config: {e}"),
+                ),
+            }
+        }
+        let raw: Value = match config_text.as_deref().map(json5::parse) {
+            Some(Ok(node)) => node.to_json(),
+            Some(Err(e)) => {
+                self.diag(
+                    &loc.config_path,
+                    "config.parse",
+                    format!(
+                        "{}:{}: {} (OpenClaw refuses this config)",
+                        e.line, e.col, e.message
+                    ),
+                );
+                Value::Object(Default::default())
+            }
+            None => Value::Object(Default::default()),
+        };
+
+        // 2. Includes: discovery reads any readable file; the loader's own rules decide which it would load.
+        let config_path_str = normalize(&loc.config_path.to_string_lossy());
+        let includes = self.read_includes(&raw, &config_path_str);
+
+        // 3. Environment: known names and every reference in the config and its includes.
+        let mut wanted: BTreeSet<String> = KNOWN_ENV.iter().map(|s| s.to_string()).collect();
+        let mut texts: Vec<&str> = Vec::new();
+        texts.extend(config_text.as_deref());
+        texts.extend(includes.texts.values().flatten().map(String::as_str));
+        for t in &texts {
+            wanted.extend(env_references(t));
+        }
+        let env: BTreeMap<String, String> = wanted
+            .iter()
+            .filter_map(|k| self.spec.env.get(k).map(|v| (k.clone(), v.clone())))
+            .collect();
+        let mut env_rec = BTreeMap::new();
+        for (k, v) in env {
+            let value = if PLAIN_ENV.contains(&k.as_str()) {
+                self.rec_str(&v)
+            } else {
+                self.redactor.secret(&v)
+            };
+            env_rec.insert(k, value);
+        }
+        let dotenv_path = loc.state_dir.join(".env");
+        let mut dotenv = BTreeMap::new();
+        let mut dotenv_raw = BTreeMap::new();
+        if let Ok(bytes) = hostfs::read_regular(&dotenv_path, SMALL_FILE_MAX_BYTES, true) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let vars: BTreeMap<String, String> = crate::config::env::parse_dotenv(&text)
+                .into_iter()
+                .filter(|(_, v)| !crate::config::secret::js_trim(v).is_empty())
+                .collect();
+            dotenv_raw = vars.clone();
+            for (k, v) in vars {
+                let value = if PLAIN_ENV.contains(&k.as_str()) {
+                    self.rec_str(&v)
+                } else {
+                    self.redactor.secret(&v)
+                };
+                dotenv.insert(k, value);
+            }
+        }
+
+        // 4. Config and include content, redacted in discovery order.
+        let mut config = ConfigFacts {
+            path: self.rec(&loc.config_path),
+            exists: config_exists,
+            blob: None,
+            includes: Vec::new(),
+        };
+        if let Some(text) = &config_text {
+            if let Some(redacted) = self.redactor.redact_json5(text) {
+                config.blob = Some(Snapshot::add_blob(&mut self.blobs, redacted.into_bytes()));
+            }
+        }
+        for d in &includes.order {
+            let blob = match includes.texts.get(&d.path).cloned().flatten() {
+                Some(t) => self
+                    .redactor
+                    .redact_json5(&t)
+                    .map(|r| Snapshot::add_blob(&mut self.blobs, r.into_bytes())),
+                None => None,
+            };
+            config.includes.push(IncludeFile {
+                path: self.rec_str(&d.path),
+                parent: self.rec_str(&d.parent),
+                blob,
+                error: includes
+                    .errors
+                    .get(&d.path)
+                    .cloned()
+                    .flatten()
+                    .map(|e| self.rec_str(&e)),
+            });
+        }
+
+        // 5. The state tree, then the paths the audit and fix need wherever they are.
+        let walk = walk::walk(self, &loc.state_dir.clone(), self.opts.entry_limit);
+        self.record(&loc.config_path);
+        for d in &includes.order {
+            self.record(Path::new(&d.path));
+        }
+        self.record_tree_shallow(&loc.credentials_dir.clone());
+        let loaded = load::load(
+            raw.clone(),
+            &config_path_str,
+            &includes,
+            &self.spec.env.clone(),
+            &dotenv_raw,
+        );
+        if let Some(log) = crate::config::paths::log_file(
+            &loaded.resolved,
+            &loc.home.to_string_lossy(),
+            &loc.cwd.to_string_lossy(),
+        ) {
+            self.record(Path::new(&log));
+        }
+        let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
+        self.capture_json_content(&approvals, false);
+
+        // 6. Content of the small state files the audit reads.
+        let cred = loc.credentials_dir.clone();
+        if let Ok(names) = hostfs::read_dir_names(&cred) {
+            let mut names: Vec<String> = names
+                .into_iter()
+                .filter_map(|n| n.into_string().ok())
+                .collect();
+            names.sort();
+            for n in names.iter().filter(|n| n.ends_with("-allowFrom.json")) {
+                self.capture_json_content(&cred.join(n), false);
+            }
+        }
+        self.capture_json_content(&loc.state_dir.join("plugins").join("installs.json"), false);
+
+        // 7. SQLite databases in the state tree.
+        let mut databases = Vec::new();
+        let db_paths: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(real, e)| e.kind == FileKind::File && is_database_name(real))
+            .map(|(real, _)| real.clone())
+            .collect();
+        for real in db_paths {
+            let facts = sqlite::read_database(Path::new(&real));
+            databases.push(DatabaseEntry {
+                path: self.rec_str(&real),
+                facts,
+            });
+        }
+        databases.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let mut files: Vec<FileEntry> = std::mem::take(&mut self.files).into_values().collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.dedup_by(|a, b| a.path == b.path);
+
+        let manifest = Manifest {
+            format: FORMAT_VERSION,
+            host: HostFacts {
+                platform: std::env::consts::OS.to_string(),
+                home: self.rec(&loc.home),
+                cwd: self.rec(&self.spec.cwd),
+                uid: self.opts.owner_alias.map(|a| a.0).unwrap_or(self.spec.uid),
+                gid: self.opts.owner_alias.map(|a| a.1).unwrap_or(self.spec.gid),
+                state_dir: self.rec(&loc.state_dir),
+                config_path: self.rec(&loc.config_path),
+                credentials_dir: self.rec(&loc.credentials_dir),
+                env: env_rec,
+                dotenv,
+            },
+            config,
+            files,
+            databases,
+            walk,
+            redaction: RedactionFacts {
+                mode: if self.opts.redact {
+                    "secrets".into()
+                } else {
+                    "none".into()
+                },
+                secrets: self.redactor.replaced,
+                classes: self.redactor.classes(),
+            },
+            diagnostics: std::mem::take(&mut self.diagnostics).into_iter().collect(),
+        };
+        Snapshot {
+            manifest,
+            blobs: std::mem::take(&mut self.blobs),
+            meta: Meta::new(self.opts.label.clone(), self.opts.captured_at),
+        }
+    }
+
+    /// A directory and its direct entries (the credentials dir may live outside the state tree).
+    fn record_tree_shallow(&mut self, dir: &Path) {
+        if self.record(dir).is_none() {
+            return;
+        }
+        if let Ok(names) = hostfs::read_dir_names(dir) {
+            for n in names {
+                self.record(&dir.join(n));
+            }
+        }
+    }
+
+    fn read_includes(&mut self, raw: &Value, config_path: &str) -> IncludesRead {
+        let loc = self.loc;
+        let root_dir = load::dirname(config_path);
+        let root_real = hostfs::realpath(Path::new(&root_dir))
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| root_dir.clone());
+        let roots = discover::include_roots(&self.spec.env, &loc.home, &self.spec.cwd);
+        let mut src = HostIncludes {
+            texts: BTreeMap::new(),
+            errors: BTreeMap::new(),
+        };
+        // Discovery needs texts as it goes; fill lazily with a small fixpoint (include graphs are tiny).
+        loop {
+            let found = load::discover_includes(raw, config_path, &src);
+            let mut grew = false;
+            for d in &found {
+                if src.texts.contains_key(&d.path) {
+                    continue;
+                }
+                grew = true;
+                let p = Path::new(&d.path);
+                let text = hostfs::read_regular(p, INCLUDE_MAX_BYTES, true)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                let error = loader_verdict(p, &root_dir, &root_real, &roots);
+                if let Some(e) = &error {
+                    self.diag(
+                        p,
+                        "include.refused",
+                        format!("OpenClaw's loader refuses this include: {e}"),
+                    );
+                }
+                src.texts.insert(d.path.clone(), text);
+                src.errors.insert(d.path.clone(), error);
+            }
+            if !grew {
+                return IncludesRead {
+                    order: found,
+                    texts: src.texts,
+                    errors: src.errors,
+                };
+            }
+        }
+    }
+}
+
+struct IncludesRead {
+    order: Vec<load::Discovered>,
+    texts: BTreeMap<String, Option<String>>,
+    errors: BTreeMap<String, Option<String>>,
+}
+
+impl IncludeSource for IncludesRead {
+    fn text(&self, path: &str) -> Option<String> {
+        self.texts.get(path).cloned().flatten()
+    }
+    fn loader_error(&self, path: &str) -> Option<String> {
+        self.errors.get(path).cloned().flatten()
+    }
+}
+
+/// The config loader's rules for reading an include: inside the config dir or an `OPENCLAW_INCLUDE_ROOTS` entry
+/// (lexically and after realpath), a regular file, at most 2 MiB, not hard-linked.
+fn loader_verdict(
+    path: &Path,
+    root_dir: &str,
+    root_real: &str,
+    roots: &[(String, String)],
+) -> Option<String> {
+    let p = path.to_string_lossy();
+    let lexical =
+        load::is_inside(root_dir, &p) || roots.iter().any(|(r, _)| load::is_inside(r, &p));
+    if !lexical {
+        return Some(format!(
+            "include path escapes the config directory ({root_dir}) and OPENCLAW_INCLUDE_ROOTS"
+        ));
+    }
+    match hostfs::realpath(path) {
+        Ok(real) => {
+            let real = real.to_string_lossy();
+            let inside = load::is_inside(root_real, &real)
+                || roots.iter().any(|(_, r)| load::is_inside(r, &real));
+            if !inside {
+                return Some(format!(
+                    "include resolves outside the allowed roots through a symlink ({real})"
+                ));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some("include file does not exist".into());
+        }
+        Err(e) => return Some(format!("cannot resolve include path: {e}")),
+    }
+    match hostfs::stat(path) {
+        Ok(st) if st.kind != FileKind::File => Some(format!(
+            "include is not a regular file ({})",
+            st.kind.as_str()
+        )),
+        Ok(st) if st.size > INCLUDE_MAX_BYTES => Some(format!(
+            "include is {} bytes, over the 2 MiB limit",
+            st.size
+        )),
+        Ok(st) if st.nlink > 1 => Some("include file is hard-linked".into()),
+        Ok(_) => match hostfs::read_regular(path, INCLUDE_MAX_BYTES, true) {
+            Ok(_) => None,
+            Err(e) => Some(format!("cannot read include: {e}")),
+        },
+        Err(e) => Some(format!("cannot stat include: {e}")),
+    }
+}
+
+fn is_database_name(path: &str) -> bool {
+    [".sqlite", ".sqlite3", ".db"]
+        .iter()
+        .any(|s| path.ends_with(s))
+}

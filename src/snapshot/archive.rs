@@ -1,1 +1,949 @@
-//! placeholder (being written)
+//! Snapshot container: the bytes of a `*.clawsnap` file.
+//!
+//! A snapshot file is one zstd frame holding one ustar archive with exactly
+//! `manifest.json`, optionally `meta.json`, and content blobs
+//! `blobs/<64 lowercase hex BLAKE3 of the blob bytes>`.
+//!
+//! * [`encode`] is byte-for-byte deterministic: the tar layer is written here by
+//!   hand (no `tar` crate), every header field has one fixed value, and the
+//!   zstd frame is produced single-threaded at [`ZSTD_LEVEL`] with the content
+//!   checksum and content size in the frame header.
+//! * [`decode`] treats its input as hostile: every size is bounded by
+//!   [`Limits`], every violation is a specific [`ArchiveError`], it never
+//!   panics, and it accepts only the canonical form `encode` produces (apart
+//!   from the zstd level/block choices, which are not checked).
+//!
+//! The format is specified in `docs/snapshot-container.md`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer};
+
+/// zstd compression level used by [`encode`]. Fixed: changing it changes the
+/// snapshot file bytes (never the snapshot id, which is derived from the manifest).
+/// Chosen by measurement, see `docs/snapshot-container.md`.
+pub const ZSTD_LEVEL: i32 = 9;
+
+/// Name of the manifest entry (required).
+pub const MANIFEST_NAME: &str = "manifest.json";
+/// Name of the meta entry (optional).
+pub const META_NAME: &str = "meta.json";
+/// Prefix of blob entries; followed by 64 lowercase hex digits.
+pub const BLOB_PREFIX: &str = "blobs/";
+
+const BLOCK: usize = 512;
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+/// Largest size representable in the 11-digit octal ustar size field.
+const TAR_MAX_SIZE: u64 = 0o777_7777_7777;
+
+/// Resource limits for [`decode`]. All checks happen before the corresponding
+/// memory is committed.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Maximum size of the `.clawsnap` file itself.
+    pub max_compressed: u64,
+    /// Maximum size of the decompressed tar stream (headers, content, padding).
+    pub max_decompressed: u64,
+    /// Maximum number of entries in the archive.
+    pub max_entries: usize,
+    /// Maximum size of any single entry.
+    pub max_entry_size: u64,
+    /// Maximum size of `manifest.json`.
+    pub max_manifest_size: u64,
+    /// Largest zstd window (log2 bytes) the decoder will allocate.
+    pub window_log_max: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        const MIB: u64 = 1024 * 1024;
+        Limits {
+            max_compressed: 64 * MIB,
+            max_decompressed: 512 * MIB,
+            max_entries: 250_000,
+            max_entry_size: 64 * MIB,
+            max_manifest_size: 64 * MIB,
+            window_log_max: 27,
+        }
+    }
+}
+
+/// Archive contents: entry name → entry bytes, in canonical (byte) order.
+pub type Entries = BTreeMap<String, Vec<u8>>;
+
+/// The kind of a rejected (non-regular-file) tar entry, from its typeflag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    HardLink,
+    Symlink,
+    CharDevice,
+    BlockDevice,
+    Directory,
+    Fifo,
+    Contiguous,
+    PaxHeader,
+    PaxGlobalHeader,
+    GnuLongName,
+    GnuLongLink,
+    /// Any other typeflag byte (vendor extensions, garbage).
+    Other,
+}
+
+impl EntryKind {
+    fn from_typeflag(t: u8) -> EntryKind {
+        match t {
+            b'1' => EntryKind::HardLink,
+            b'2' => EntryKind::Symlink,
+            b'3' => EntryKind::CharDevice,
+            b'4' => EntryKind::BlockDevice,
+            b'5' => EntryKind::Directory,
+            b'6' => EntryKind::Fifo,
+            b'7' => EntryKind::Contiguous,
+            b'x' => EntryKind::PaxHeader,
+            b'g' => EntryKind::PaxGlobalHeader,
+            b'L' => EntryKind::GnuLongName,
+            b'K' => EntryKind::GnuLongLink,
+            _ => EntryKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryKind::HardLink => "hard link",
+            EntryKind::Symlink => "symbolic link",
+            EntryKind::CharDevice => "character device",
+            EntryKind::BlockDevice => "block device",
+            EntryKind::Directory => "directory",
+            EntryKind::Fifo => "FIFO",
+            EntryKind::Contiguous => "contiguous file",
+            EntryKind::PaxHeader => "PAX extended header",
+            EntryKind::PaxGlobalHeader => "PAX global header",
+            EntryKind::GnuLongName => "GNU long-name header",
+            EntryKind::GnuLongLink => "GNU long-link header",
+            EntryKind::Other => "unknown entry type",
+        })
+    }
+}
+
+/// Everything that can go wrong encoding or decoding a snapshot container.
+/// `entry` fields hold the entry name as found (lossy UTF-8) and are printed
+/// quoted and escaped.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    // ---- file / zstd layer ----
+    #[error("snapshot file is {size} bytes, over the max_compressed limit of {limit} bytes")]
+    CompressedTooLarge { size: u64, limit: u64 },
+    #[error("snapshot file is empty")]
+    Empty,
+    #[error(
+        "not a zstd-compressed snapshot: starts with {found}, expected zstd magic 28 b5 2f fd"
+    )]
+    NotZstd { found: String },
+    #[error("zstd frame is truncated (file ends before the frame does)")]
+    ZstdTruncated,
+    #[error("zstd frame is corrupt: {detail}")]
+    ZstdCorrupt { detail: &'static str },
+    #[error("zstd frame has no content checksum; snapshot frames must carry one")]
+    ZstdNoChecksum,
+    #[error("zstd frame header does not declare the content size; snapshot frames must")]
+    ZstdNoContentSize,
+    #[error(
+        "zstd frame needs a window larger than the window_log_max limit of 2^{limit_log} bytes"
+    )]
+    ZstdWindowTooLarge { limit_log: u32 },
+    #[error("zstd content checksum mismatch: the decompressed data is corrupt")]
+    ZstdChecksumMismatch,
+    #[error("{extra} bytes of trailing data after the zstd frame, which ends at byte {frame_len}")]
+    TrailingData { frame_len: u64, extra: u64 },
+    #[error("decompressed size exceeds the max_decompressed limit of {limit} bytes: {what}")]
+    DecompressedTooLarge { limit: u64, what: String },
+
+    // ---- tar layer ----
+    #[error("tar header at offset {offset} (entry {entry:?}): header checksum field is {found}, computed {computed:o} (octal)")]
+    HeaderChecksum {
+        entry: String,
+        offset: u64,
+        found: String,
+        computed: u32,
+    },
+    #[error("tar header at offset {offset} (entry {entry:?}): not a ustar header (magic+version is {found}, expected \"ustar\\0\" \"00\")")]
+    NotUstar {
+        entry: String,
+        offset: u64,
+        found: String,
+    },
+    #[error(
+        "entry {entry:?}: {kind} (typeflag {typeflag:#04x}) is not allowed; only regular files"
+    )]
+    UnsupportedEntryType {
+        entry: String,
+        kind: EntryKind,
+        typeflag: u8,
+    },
+    #[error("entry {entry:?}: invalid name: {reason}")]
+    InvalidName { entry: String, reason: &'static str },
+    #[error("entry {entry:?}: unknown name; allowed are \"manifest.json\", \"meta.json\" and \"blobs/\" + 64 lowercase hex digits")]
+    UnknownName { entry: String },
+    #[error("entry {entry:?} appears more than once")]
+    DuplicateEntry { entry: String },
+    #[error("entry {entry:?} is out of order: it follows {previous:?}; entries must be sorted by name (byte order)")]
+    UnsortedEntry { entry: String, previous: String },
+    #[error("entry {entry:?}: archive has more than {limit} entries (max_entries)")]
+    TooManyEntries { entry: String, limit: usize },
+    #[error(
+        "entry {entry:?}: size {size} bytes exceeds the max_entry_size limit of {limit} bytes"
+    )]
+    EntryTooLarge {
+        entry: String,
+        size: u64,
+        limit: u64,
+    },
+    #[error("entry \"manifest.json\": size {size} bytes exceeds the max_manifest_size limit of {limit} bytes")]
+    ManifestTooLarge { size: u64, limit: u64 },
+    #[error("entry {entry:?}: invalid size field {found}: {reason}")]
+    InvalidSizeField {
+        entry: String,
+        found: String,
+        reason: &'static str,
+    },
+    #[error("entry {entry:?}: header field `{field}` is not canonical (found {found})")]
+    NonCanonicalHeader {
+        entry: String,
+        field: &'static str,
+        found: String,
+    },
+    #[error("entry {entry:?}: content truncated: header says {size} bytes (+ padding to 512), the tar stream ends after {available}")]
+    TruncatedEntry {
+        entry: String,
+        size: u64,
+        available: u64,
+    },
+    #[error("entry {entry:?}: padding after the content is not zero")]
+    NonZeroPadding { entry: String },
+    #[error("tar stream ends inside a header block at offset {offset}")]
+    TruncatedHeader { offset: u64 },
+    #[error(
+        "tar stream ends at offset {offset} without the end-of-archive marker (two zero blocks)"
+    )]
+    MissingEndOfArchive { offset: u64 },
+    #[error(
+        "tar stream: the zero block at offset {offset} is not followed by a second zero block"
+    )]
+    IncompleteEndOfArchive { offset: u64 },
+    #[error("tar stream: data after the end-of-archive marker, at offset {offset}")]
+    DataAfterEndOfArchive { offset: u64 },
+
+    // ---- content layer ----
+    #[error("archive has no \"manifest.json\" entry")]
+    MissingManifest,
+    #[error("blob {entry}: content hash is {actual}")]
+    BlobHashMismatch { entry: String, actual: String },
+
+    // ---- encoder ----
+    #[error("zstd compression failed: {detail}")]
+    Compress { detail: &'static str },
+
+    // ---- caller ----
+    #[error("invalid limits: window_log_max {value} is outside zstd's supported range")]
+    InvalidWindowLogMax { value: u32 },
+}
+
+impl ArchiveError {
+    /// Errors that come from the zstd layer (as opposed to the tar/content layer).
+    fn is_zstd_layer(&self) -> bool {
+        matches!(
+            self,
+            ArchiveError::ZstdTruncated
+                | ArchiveError::ZstdCorrupt { .. }
+                | ArchiveError::ZstdWindowTooLarge { .. }
+                | ArchiveError::ZstdChecksumMismatch
+                | ArchiveError::DecompressedTooLarge { .. }
+        )
+    }
+}
+
+/// `"blobs/"` + lowercase hex BLAKE3 of `bytes`: the only valid name for a blob.
+pub fn blob_name(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(BLOB_PREFIX.len() + 64);
+    s.push_str(BLOB_PREFIX);
+    s.push_str(blake3::hash(bytes).to_hex().as_str());
+    s
+}
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameKind {
+    Manifest,
+    Meta,
+    Blob,
+}
+
+/// Validates an entry name (shared by encode and decode).
+fn check_name(name: &[u8]) -> Result<NameKind, ArchiveError> {
+    let bad = |reason: &'static str| ArchiveError::InvalidName {
+        entry: String::from_utf8_lossy(name).into_owned(),
+        reason,
+    };
+    if name.is_empty() {
+        return Err(bad("empty name"));
+    }
+    if name.contains(&0) {
+        return Err(bad("contains a NUL byte"));
+    }
+    let Ok(s) = std::str::from_utf8(name) else {
+        return Err(bad("not valid UTF-8"));
+    };
+    if s.starts_with('/') {
+        return Err(bad("absolute path"));
+    }
+    if s.contains('\\') {
+        return Err(bad("contains a backslash"));
+    }
+    for component in s.split('/') {
+        match component {
+            ".." => return Err(bad("contains a `..` component")),
+            "." => return Err(bad("contains a `.` component (e.g. `./`)")),
+            "" => return Err(bad("contains an empty component (`//` or trailing `/`)")),
+            _ => {}
+        }
+    }
+    if s == MANIFEST_NAME {
+        return Ok(NameKind::Manifest);
+    }
+    if s == META_NAME {
+        return Ok(NameKind::Meta);
+    }
+    if let Some(hex) = s.strip_prefix(BLOB_PREFIX) {
+        if hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Ok(NameKind::Blob);
+        }
+    }
+    Err(ArchiveError::UnknownName {
+        entry: s.to_owned(),
+    })
+}
+
+fn check_blob_hash(name: &str, bytes: &[u8]) -> Result<(), ArchiveError> {
+    let actual = blake3::hash(bytes).to_hex();
+    if &name[BLOB_PREFIX.len()..] != actual.as_str() {
+        return Err(ArchiveError::BlobHashMismatch {
+            entry: name.to_owned(),
+            actual: actual.as_str().to_owned(),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Tar layer (ustar, written and parsed by hand)
+// ---------------------------------------------------------------------------
+
+// Header field ranges (POSIX ustar).
+const F_NAME: std::ops::Range<usize> = 0..100;
+const F_MODE: std::ops::Range<usize> = 100..108;
+const F_UID: std::ops::Range<usize> = 108..116;
+const F_GID: std::ops::Range<usize> = 116..124;
+const F_SIZE: std::ops::Range<usize> = 124..136;
+const F_MTIME: std::ops::Range<usize> = 136..148;
+const F_CHKSUM: std::ops::Range<usize> = 148..156;
+const F_TYPEFLAG: usize = 156;
+const F_LINKNAME: std::ops::Range<usize> = 157..257;
+const F_MAGIC: std::ops::Range<usize> = 257..263;
+const F_VERSION: std::ops::Range<usize> = 263..265;
+const F_UNAME: std::ops::Range<usize> = 265..297;
+const F_GNAME: std::ops::Range<usize> = 297..329;
+const F_DEVMAJOR: std::ops::Range<usize> = 329..337;
+const F_DEVMINOR: std::ops::Range<usize> = 337..345;
+const F_PREFIX: std::ops::Range<usize> = 345..500;
+const F_PAD: std::ops::Range<usize> = 500..512;
+
+const MODE: &[u8; 8] = b"0000644\0";
+const ZERO_ID: &[u8; 8] = b"0000000\0";
+const MTIME: &[u8; 12] = b"00000000000\0";
+
+/// Writes `value` as zero-padded octal of `field.len() - 1` digits plus a NUL.
+fn put_octal(field: &mut [u8], value: u64) {
+    let digits = field.len() - 1;
+    let mut v = value;
+    for i in (0..digits).rev() {
+        field[i] = b'0' + (v & 7) as u8;
+        v >>= 3;
+    }
+    field[digits] = 0;
+}
+
+/// Header checksum: unsigned sum of all bytes, the checksum field counted as spaces.
+fn header_checksum(h: &[u8; BLOCK]) -> u32 {
+    h.iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if F_CHKSUM.contains(&i) {
+                u32::from(b' ')
+            } else {
+                u32::from(b)
+            }
+        })
+        .sum()
+}
+
+/// The canonical header for a regular file `name` (≤ 100 bytes) of `size` bytes.
+fn canonical_header(name: &[u8], size: u64) -> [u8; BLOCK] {
+    debug_assert!(name.len() <= F_NAME.len() && size <= TAR_MAX_SIZE);
+    let mut h = [0u8; BLOCK];
+    h[..name.len()].copy_from_slice(name);
+    h[F_MODE].copy_from_slice(MODE);
+    h[F_UID].copy_from_slice(ZERO_ID);
+    h[F_GID].copy_from_slice(ZERO_ID);
+    put_octal(&mut h[F_SIZE], size);
+    h[F_MTIME].copy_from_slice(MTIME);
+    h[F_TYPEFLAG] = b'0';
+    h[F_MAGIC].copy_from_slice(b"ustar\0");
+    h[F_VERSION].copy_from_slice(b"00");
+    // linkname, uname, gname, devmajor, devminor, prefix, pad: all NUL.
+    let sum = header_checksum(&h);
+    put_octal(&mut h[148..155], u64::from(sum)); // 6 digits + NUL
+    h[155] = b' ';
+    h
+}
+
+fn padding(size: u64) -> usize {
+    ((BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64) as usize
+}
+
+/// The tar stream for already-validated entries.
+fn write_tar(entries: &Entries) -> Vec<u8> {
+    let total: u64 = entries
+        .values()
+        .map(|v| BLOCK as u64 + v.len() as u64 + padding(v.len() as u64) as u64)
+        .sum::<u64>()
+        + 2 * BLOCK as u64;
+    let mut out = Vec::with_capacity(total as usize);
+    for (name, bytes) in entries {
+        out.extend_from_slice(&canonical_header(name.as_bytes(), bytes.len() as u64));
+        out.extend_from_slice(bytes);
+        out.resize(out.len() + padding(bytes.len() as u64), 0);
+    }
+    out.resize(out.len() + 2 * BLOCK, 0);
+    debug_assert_eq!(out.len() as u64, total);
+    out
+}
+
+/// Human-readable rendering of raw header bytes for error messages.
+fn show(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
+/// Parses an octal numeric field: optional leading spaces, ≥1 octal digit,
+/// then only NUL/space terminators (at least one). Base-256 is rejected.
+fn parse_octal(field: &[u8]) -> Result<u64, &'static str> {
+    if field.first().is_some_and(|b| b & 0x80 != 0) {
+        return Err("base-256 (binary) encoding is not allowed");
+    }
+    let start = field.iter().position(|&b| b != b' ').unwrap_or(field.len());
+    let digits_end = field[start..]
+        .iter()
+        .position(|b| !(b'0'..=b'7').contains(b))
+        .map_or(field.len(), |p| start + p);
+    if digits_end == start {
+        return Err("no octal digits");
+    }
+    if digits_end == field.len() {
+        return Err("not terminated by NUL or space");
+    }
+    if !field[digits_end..].iter().all(|&b| b == 0 || b == b' ') {
+        return Err("not an octal number");
+    }
+    let mut v: u64 = 0;
+    for &b in &field[start..digits_end] {
+        v = v.checked_mul(8).ok_or("value overflows")? + u64::from(b - b'0');
+    }
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------
+// Encode
+// ---------------------------------------------------------------------------
+
+/// Encodes `entries` into a `.clawsnap` byte string. Deterministic: the same
+/// entries always give the same bytes (for the zstd version pinned in Cargo.lock).
+///
+/// Rejects everything [`decode`] would reject regardless of [`Limits`]:
+/// invalid or unknown names, a missing `manifest.json`, blobs whose name is not
+/// the BLAKE3 of their bytes, entries too large for the ustar size field.
+/// (Whether the result fits a given `Limits` is the decoder's business.)
+pub fn encode(entries: &Entries) -> Result<Vec<u8>, ArchiveError> {
+    if !entries.contains_key(MANIFEST_NAME) {
+        return Err(ArchiveError::MissingManifest);
+    }
+    for (name, bytes) in entries {
+        let kind = check_name(name.as_bytes())?;
+        if bytes.len() as u64 > TAR_MAX_SIZE {
+            return Err(ArchiveError::EntryTooLarge {
+                entry: name.clone(),
+                size: bytes.len() as u64,
+                limit: TAR_MAX_SIZE,
+            });
+        }
+        if kind == NameKind::Blob {
+            check_blob_hash(name, bytes)?;
+        }
+    }
+    let tar = write_tar(entries);
+    compress(&tar)
+}
+
+fn compress(src: &[u8]) -> Result<Vec<u8>, ArchiveError> {
+    let err = |code| ArchiveError::Compress {
+        detail: zstd_safe::get_error_name(code),
+    };
+    let mut cctx = CCtx::create();
+    cctx.set_parameter(CParameter::CompressionLevel(ZSTD_LEVEL))
+        .map_err(err)?;
+    cctx.set_parameter(CParameter::ChecksumFlag(true))
+        .map_err(err)?;
+    cctx.set_parameter(CParameter::ContentSizeFlag(true))
+        .map_err(err)?;
+    cctx.set_parameter(CParameter::DictIdFlag(false))
+        .map_err(err)?;
+    cctx.set_parameter(CParameter::NbWorkers(0)).map_err(err)?;
+    let mut out = Vec::with_capacity(zstd_safe::compress_bound(src.len()));
+    // One-shot ZSTD_compress2: the source size is known, so it is written into
+    // the frame header; output depends only on (zstd version, parameters, src).
+    cctx.compress2(&mut out, src).map_err(err)?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Decode
+// ---------------------------------------------------------------------------
+
+/// Decodes a `.clawsnap` byte string, enforcing `limits` and the canonical form.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Entries, ArchiveError> {
+    let frame = check_frame(bytes, limits)?;
+    let mut reader = FrameReader::new(frame, limits)?;
+    match parse_tar(&mut reader, limits) {
+        Ok(entries) => Ok(entries),
+        // A tar/content error may be the symptom of a corrupted frame whose
+        // checksum zstd only verifies at the end: report the root cause.
+        Err(e) if !e.is_zstd_layer() => match reader.drain() {
+            Err(z)
+                if matches!(
+                    z,
+                    ArchiveError::ZstdChecksumMismatch | ArchiveError::ZstdCorrupt { .. }
+                ) =>
+            {
+                Err(z)
+            }
+            _ => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// File-level checks that need no decompression. Returns the frame bytes.
+fn check_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], ArchiveError> {
+    if bytes.len() as u64 > limits.max_compressed {
+        return Err(ArchiveError::CompressedTooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_compressed,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(ArchiveError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(4)];
+    if head != &ZSTD_MAGIC[..head.len()] {
+        return Err(ArchiveError::NotZstd {
+            found: head
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+    if bytes.len() < 4 {
+        return Err(ArchiveError::ZstdTruncated);
+    }
+    // Walks the block headers without decompressing.
+    let frame_len = match zstd_safe::find_frame_compressed_size(bytes) {
+        Ok(n) => n,
+        Err(code) => return Err(map_zstd_error(code, limits.window_log_max)),
+    };
+    if frame_len < bytes.len() {
+        return Err(ArchiveError::TrailingData {
+            frame_len: frame_len as u64,
+            extra: (bytes.len() - frame_len) as u64,
+        });
+    }
+    let frame = &bytes[..frame_len];
+    // Frame_Header_Descriptor (RFC 8878 §3.1.1.1.1): bit 2 = Content_Checksum_flag.
+    if frame.len() < 5 || frame[4] & 0b100 == 0 {
+        return Err(ArchiveError::ZstdNoChecksum);
+    }
+    match zstd_safe::get_frame_content_size(frame) {
+        Ok(Some(n)) if n > limits.max_decompressed => Err(ArchiveError::DecompressedTooLarge {
+            limit: limits.max_decompressed,
+            what: format!("zstd frame header declares {n} bytes"),
+        }),
+        Ok(Some(_)) => Ok(frame),
+        Ok(None) => Err(ArchiveError::ZstdNoContentSize),
+        Err(_) => Err(ArchiveError::ZstdCorrupt {
+            detail: "invalid frame header",
+        }),
+    }
+}
+
+fn map_zstd_error(code: usize, window_log_max: u32) -> ArchiveError {
+    match zstd_safe::get_error_name(code) {
+        "Restored data doesn't match checksum" => ArchiveError::ZstdChecksumMismatch,
+        "Src size is incorrect" => ArchiveError::ZstdTruncated,
+        // Only the window limit can trigger this (we set no other memory limit).
+        "Frame requires too much memory for decoding" => ArchiveError::ZstdWindowTooLarge {
+            limit_log: window_log_max,
+        },
+        other => ArchiveError::ZstdCorrupt { detail: other },
+    }
+}
+
+/// Streaming single-frame decompressor that never yields more than
+/// `max_decompressed + 1` bytes in total (the extra byte proves the excess).
+struct FrameReader<'a> {
+    dctx: DCtx<'static>,
+    src: &'a [u8],
+    pos: usize,
+    finished: bool,
+    produced: u64,
+    limit: u64,
+    window_log_max: u32,
+}
+
+impl<'a> FrameReader<'a> {
+    fn new(src: &'a [u8], limits: &Limits) -> Result<Self, ArchiveError> {
+        let mut dctx = DCtx::create();
+        dctx.set_parameter(DParameter::WindowLogMax(limits.window_log_max))
+            .map_err(|_| ArchiveError::InvalidWindowLogMax {
+                value: limits.window_log_max,
+            })?;
+        Ok(FrameReader {
+            dctx,
+            src,
+            pos: 0,
+            finished: false,
+            produced: 0,
+            limit: limits.max_decompressed,
+            window_log_max: limits.window_log_max,
+        })
+    }
+
+    /// Decompressed bytes delivered so far (= current tar offset).
+    fn offset(&self) -> u64 {
+        self.produced
+    }
+
+    /// Reads up to `buf.len()` bytes; `Ok(0)` only at the (verified) end of the frame.
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ArchiveError> {
+        if buf.is_empty() || self.finished {
+            return Ok(0);
+        }
+        let allowed = (self.limit.saturating_add(1)).saturating_sub(self.produced);
+        let n = (buf.len() as u64).min(allowed).max(1) as usize;
+        let buf = &mut buf[..n];
+        loop {
+            let mut input = InBuffer::around(&self.src[self.pos..]);
+            let mut output = OutBuffer::around(&mut *buf);
+            let res = self.dctx.decompress_stream(&mut output, &mut input);
+            let (consumed, written) = (input.pos(), output.pos());
+            self.pos += consumed;
+            let hint = res.map_err(|code| map_zstd_error(code, self.window_log_max))?;
+            if hint == 0 {
+                self.finished = true;
+            }
+            if written > 0 {
+                self.produced += written as u64;
+                if self.produced > self.limit {
+                    return Err(ArchiveError::DecompressedTooLarge {
+                        limit: self.limit,
+                        what: "the zstd stream produced more".to_owned(),
+                    });
+                }
+                return Ok(written);
+            }
+            if self.finished {
+                return Ok(0);
+            }
+            if consumed == 0 {
+                // No progress with output space available: out of input.
+                return Err(if self.pos >= self.src.len() {
+                    ArchiveError::ZstdTruncated
+                } else {
+                    ArchiveError::ZstdCorrupt {
+                        detail: "decoder made no progress",
+                    }
+                });
+            }
+        }
+    }
+
+    /// Fills `buf` as far as possible; returns the number of bytes read
+    /// (less than `buf.len()` only at the end of the frame).
+    fn fill(&mut self, buf: &mut [u8]) -> Result<usize, ArchiveError> {
+        let mut done = 0;
+        while done < buf.len() {
+            let n = self.read(&mut buf[done..])?;
+            if n == 0 {
+                break;
+            }
+            done += n;
+        }
+        Ok(done)
+    }
+
+    /// Decompresses the rest of the frame (bounded by the limit) to surface a
+    /// checksum/corruption error. Used only on error paths.
+    fn drain(&mut self) -> Result<(), ArchiveError> {
+        let mut scratch = [0u8; 16 * 1024];
+        while self.read(&mut scratch)? > 0 {}
+        Ok(())
+    }
+}
+
+/// Strict parser for the canonical tar stream.
+fn parse_tar(r: &mut FrameReader<'_>, limits: &Limits) -> Result<Entries, ArchiveError> {
+    let mut entries = Entries::new();
+    let mut previous: Option<String> = None;
+    let mut block = [0u8; BLOCK];
+    loop {
+        let offset = r.offset();
+        let got = r.fill(&mut block)?;
+        if got == 0 {
+            return Err(ArchiveError::MissingEndOfArchive { offset });
+        }
+        if got < BLOCK {
+            return Err(ArchiveError::TruncatedHeader { offset });
+        }
+        if block.iter().all(|&b| b == 0) {
+            // End-of-archive: exactly one more zero block, then nothing.
+            let second = r.offset();
+            let got = r.fill(&mut block)?;
+            if got < BLOCK {
+                return Err(ArchiveError::MissingEndOfArchive { offset: second });
+            }
+            if block.iter().any(|&b| b != 0) {
+                return Err(ArchiveError::IncompleteEndOfArchive { offset });
+            }
+            let end = r.offset();
+            if r.read(&mut block[..1])? != 0 {
+                return Err(ArchiveError::DataAfterEndOfArchive { offset: end });
+            }
+            break;
+        }
+        let name = parse_header(
+            &block,
+            offset,
+            entries.len(),
+            &entries,
+            previous.as_deref(),
+            limits,
+        )?;
+        let (name, size) = name;
+
+        // Total budget: content + padding must fit max_decompressed.
+        let padded = size + padding(size) as u64;
+        if r.offset() + padded > limits.max_decompressed {
+            return Err(ArchiveError::DecompressedTooLarge {
+                limit: limits.max_decompressed,
+                what: format!("entry {name:?} of {size} bytes does not fit"),
+            });
+        }
+        // `size` ≤ max_entry_size and ≤ max_decompressed: bounded allocation.
+        let mut content = vec![0u8; size as usize];
+        let got = r.fill(&mut content)?;
+        if got < content.len() {
+            return Err(ArchiveError::TruncatedEntry {
+                entry: name,
+                size,
+                available: got as u64,
+            });
+        }
+        let pad = padding(size);
+        let got = r.fill(&mut block[..pad])?;
+        if got < pad {
+            return Err(ArchiveError::TruncatedEntry {
+                entry: name,
+                size,
+                available: size + got as u64,
+            });
+        }
+        if block[..pad].iter().any(|&b| b != 0) {
+            return Err(ArchiveError::NonZeroPadding { entry: name });
+        }
+        if name.starts_with(BLOB_PREFIX) {
+            check_blob_hash(&name, &content)?;
+        }
+        previous = Some(name.clone());
+        entries.insert(name, content);
+    }
+    if !entries.contains_key(MANIFEST_NAME) {
+        return Err(ArchiveError::MissingManifest);
+    }
+    Ok(entries)
+}
+
+/// Validates one (non-zero) header block; returns the entry name and size.
+fn parse_header(
+    h: &[u8; BLOCK],
+    offset: u64,
+    count: usize,
+    entries: &Entries,
+    previous: Option<&str>,
+    limits: &Limits,
+) -> Result<(String, u64), ArchiveError> {
+    let name_field = &h[F_NAME];
+    let name_len = name_field
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(name_field.len());
+    let raw_name = &name_field[..name_len];
+    let entry = String::from_utf8_lossy(raw_name).into_owned();
+
+    // 1. Header integrity.
+    let computed = header_checksum(h);
+    match parse_octal(&h[F_CHKSUM]) {
+        Ok(stored) if stored == u64::from(computed) => {}
+        _ => {
+            return Err(ArchiveError::HeaderChecksum {
+                entry,
+                offset,
+                found: show(&h[F_CHKSUM]),
+                computed,
+            })
+        }
+    }
+    if &h[F_MAGIC] != b"ustar\0" || &h[F_VERSION] != b"00" {
+        return Err(ArchiveError::NotUstar {
+            entry,
+            offset,
+            found: show(&h[F_MAGIC.start..F_VERSION.end]),
+        });
+    }
+    // 2. Entry count.
+    if count >= limits.max_entries {
+        return Err(ArchiveError::TooManyEntries {
+            entry,
+            limit: limits.max_entries,
+        });
+    }
+    // 3. Type: regular files only.
+    let typeflag = h[F_TYPEFLAG];
+    if typeflag != b'0' && typeflag != 0 {
+        return Err(ArchiveError::UnsupportedEntryType {
+            entry,
+            kind: EntryKind::from_typeflag(typeflag),
+            typeflag,
+        });
+    }
+    // 4. Name.
+    if name_field[name_len..].iter().any(|&b| b != 0) {
+        return Err(ArchiveError::InvalidName {
+            entry,
+            reason: "contains a NUL byte",
+        });
+    }
+    if h[F_PREFIX].iter().any(|&b| b != 0) {
+        let mut full = String::from_utf8_lossy(&h[F_PREFIX])
+            .trim_end_matches('\0')
+            .to_owned();
+        full.push('/');
+        full.push_str(&entry);
+        return Err(ArchiveError::InvalidName {
+            entry: full,
+            reason: "uses the ustar prefix field",
+        });
+    }
+    let kind = check_name(raw_name)?;
+    if entries.contains_key(&entry) {
+        return Err(ArchiveError::DuplicateEntry { entry });
+    }
+    if let Some(prev) = previous {
+        if entry.as_str() < prev {
+            return Err(ArchiveError::UnsortedEntry {
+                entry,
+                previous: prev.to_owned(),
+            });
+        }
+    }
+    // 5. Size, checked before any content is read.
+    let size = parse_octal(&h[F_SIZE]).map_err(|reason| ArchiveError::InvalidSizeField {
+        entry: entry.clone(),
+        found: show(&h[F_SIZE]),
+        reason,
+    })?;
+    if kind == NameKind::Manifest && size > limits.max_manifest_size {
+        return Err(ArchiveError::ManifestTooLarge {
+            size,
+            limit: limits.max_manifest_size,
+        });
+    }
+    if size > limits.max_entry_size {
+        return Err(ArchiveError::EntryTooLarge {
+            entry,
+            size,
+            limit: limits.max_entry_size,
+        });
+    }
+    // 6. Every other byte must be exactly what `encode` writes.
+    if size <= TAR_MAX_SIZE {
+        let mut canon = canonical_header(raw_name, size);
+        if typeflag == 0 {
+            // Old-style regular file; accepted, everything else stays canonical.
+            canon[F_TYPEFLAG] = 0;
+            let sum = header_checksum(&canon);
+            put_octal(&mut canon[148..155], u64::from(sum));
+        }
+        const FIELDS: [(&str, std::ops::Range<usize>); 14] = [
+            ("mode", F_MODE),
+            ("uid", F_UID),
+            ("gid", F_GID),
+            ("size", F_SIZE),
+            ("mtime", F_MTIME),
+            ("chksum", F_CHKSUM),
+            ("typeflag", F_TYPEFLAG..F_TYPEFLAG + 1),
+            ("linkname", F_LINKNAME),
+            ("uname", F_UNAME),
+            ("gname", F_GNAME),
+            ("devmajor", F_DEVMAJOR),
+            ("devminor", F_DEVMINOR),
+            ("prefix", F_PREFIX),
+            ("pad", F_PAD),
+        ];
+        for (field, range) in FIELDS {
+            if h[range.clone()] != canon[range.clone()] {
+                return Err(ArchiveError::NonCanonicalHeader {
+                    entry,
+                    field,
+                    found: show(&h[range]),
+                });
+            }
+        }
+    } else {
+        return Err(ArchiveError::InvalidSizeField {
+            entry,
+            found: show(&h[F_SIZE]),
+            reason: "larger than the 11-digit octal field allows",
+        });
+    }
+    Ok((entry, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tests are appended below.
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Regenerates the reference outputs of the host cases in tests/cases/ from the real OpenClaw CLI
+# (release 2026.5.20, the parity target), through the shared peer scripts.
+#
+#   scripts/golden.sh [CASE_DIR...]      default: every tests/cases/*/ that has a home/
+#
+# For each case it lays home/ out as a throw-away HOME (applying `modes`), runs
+# `openclaw security audit --json` there with the working directory = HOME, and (re)writes:
+#   reference.txt   sorted "severity checkId" lines (peer/findings.py), or the single line REFUSED
+#                   when the reference prints no report (config refused);
+#   reference.json  the raw report, "ts" set to 0, the throw-away HOME path replaced by "~",
+#                   pretty-printed with 2 spaces (removed when REFUSED).
+# Prints one line per case: its name and the number of findings, or REFUSED.
+#
+# The peer scripts are looked up in $CLAWPRINT_PEER_SCRIPTS, else <repo>/../shared/peer. On a fresh
+# machine the first run installs the reference (about 30 s; its cache is $CLAWPRINT_PEER_DIR,
+# default ~/.cache/clawprint-peer).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+peer="${CLAWPRINT_PEER_SCRIPTS:-$repo/../shared/peer}"
+if [ ! -x "$peer/run-case.sh" ] || [ ! -x "$peer/openclaw" ] || [ ! -f "$peer/findings.py" ]; then
+  echo "golden.sh: peer scripts not found in $peer (set CLAWPRINT_PEER_SCRIPTS)" >&2
+  exit 2
+fi
+peer="$(cd "$peer" && pwd)"
+
+if [ $# -eq 0 ]; then
+  set -- "$repo"/tests/cases/*/
+fi
+
+# Install the reference up front (idempotent; npm progress goes to stderr) so a failed install
+# is not mistaken for a refused config.
+"$peer/install.sh" >/dev/null
+
+raw="$(mktemp)"
+trap 'rm -f "$raw"' EXIT
+
+for case_dir in "$@"; do
+  case_dir="${case_dir%/}"
+  name="$(basename "$case_dir")"
+  if [ ! -d "$case_dir/home" ]; then
+    echo "golden.sh: $case_dir has no home/, skipped" >&2
+    continue
+  fi
+  # The wrapper prints the throw-away HOME on the first line, then the audit's stdout.
+  # run-case.sh clears OPENCLAW_STATE_DIR / OPENCLAW_CONFIG_PATH and sets cwd = HOME.
+  "$peer/run-case.sh" "$case_dir" \
+    bash -c 'printf "%s\n" "$HOME"; exec "$0" security audit --json' "$peer/openclaw" >"$raw"
+  python3 - "$raw" "$case_dir" "$peer/findings.py" <<'PY'
+import json, os, subprocess, sys
+
+raw_path, case_dir, findings_py = sys.argv[1:4]
+with open(raw_path, encoding="utf-8") as fh:
+    home, _, body = fh.read().partition("\n")
+name = os.path.basename(case_dir.rstrip("/"))
+txt_path = os.path.join(case_dir, "reference.txt")
+json_path = os.path.join(case_dir, "reference.json")
+
+# reference.txt is exactly `run-case.sh CASE | findings.py`.
+res = subprocess.run([sys.executable, findings_py], input=body, capture_output=True, text=True)
+if res.returncode != 0:
+    with open(txt_path, "w", encoding="utf-8") as fh:
+        fh.write("REFUSED\n")
+    if os.path.exists(json_path):
+        os.remove(json_path)
+    note = "" if not body.strip() else " (stdout was not a report)"
+    print(f"{name} REFUSED{note}")
+    sys.exit(0)
+with open(txt_path, "w", encoding="utf-8") as fh:
+    fh.write(res.stdout)
+
+report = json.loads(body)
+homes = sorted({home, os.path.realpath(home)}, key=len, reverse=True)
+
+def norm(v):
+    if isinstance(v, str):
+        for h in homes:
+            v = v.replace(h, "~")
+        return v
+    if isinstance(v, list):
+        return [norm(x) for x in v]
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    return v
+
+report = norm(report)
+if "ts" in report:
+    report["ts"] = 0
+with open(json_path, "w", encoding="utf-8") as fh:
+    fh.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+print(f"{name} {len(report['findings'])}")
+PY
+done

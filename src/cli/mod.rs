@@ -1,0 +1,355 @@
+//! Command line: argument parsing, output, exit codes. Nothing below this module knows about any of them.
+
+mod error;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use error::{CliError, ExitCode};
+
+use crate::audit::{self, registry, Severity};
+use crate::capture::{self, CaptureOptions, HostSpec};
+use crate::report;
+use crate::snapshot::{archive, Snapshot};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "clawprint",
+    version,
+    about = "Reproducible, offline security audit of OpenClaw hosts",
+    long_about = "clawprint captures an OpenClaw host (config, includes, file metadata, state databases; secrets \
+                  redacted) into a canonical, content-addressed snapshot, and audits it offline with the checks \
+                  of `openclaw security audit`.",
+    after_help = "Examples:\n  clawprint audit                       audit this host (capture in memory)\n  \
+                  clawprint capture -o host.clawsnap    write a snapshot to send or keep\n  \
+                  clawprint audit host.clawsnap --json  audit a snapshot, reference JSON shape"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Capture this host into a snapshot file (reads only; secrets never enter the snapshot)
+    #[command(
+        after_help = "Examples:\n  clawprint capture\n  clawprint capture -o /tmp/host.clawsnap --label acme-prod"
+    )]
+    Capture(CaptureArgs),
+    /// Audit a snapshot, or this host when no snapshot is given
+    #[command(
+        after_help = "Examples:\n  clawprint audit snapshots/insecure.clawsnap\n  clawprint audit --json | jq '.findings[] | select(.severity==\"critical\")'\n  clawprint audit --fail-on warn   # exit 1 on any warn or critical finding"
+    )]
+    Audit(AuditArgs),
+    /// Recompute every hash of a snapshot and check its structure
+    #[command(after_help = "Examples:\n  clawprint verify host.clawsnap")]
+    Verify { snapshot: PathBuf },
+    /// Show what a snapshot holds: id, files and modes, databases, redactions
+    #[command(
+        after_help = "Examples:\n  clawprint show host.clawsnap\n  clawprint show host.clawsnap --json | jq .manifest.host"
+    )]
+    Show {
+        snapshot: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every check: id, area, severity rule, fixable, documentation
+    #[command(
+        after_help = "Examples:\n  clawprint checks\n  clawprint checks --json | jq -r '.[].id'"
+    )]
+    Checks {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HostArgs {
+    /// State dir (default: $OPENCLAW_STATE_DIR, else ~/.openclaw, else ~/.clawdbot)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Config file (default: $OPENCLAW_CONFIG_PATH, else <state dir>/openclaw.json)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Stop walking the state tree after this many entries (the snapshot records that it was cut)
+    #[arg(long, value_name = "N", default_value_t = capture::DEFAULT_ENTRY_LIMIT)]
+    pub entry_limit: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct CaptureArgs {
+    #[command(flatten)]
+    pub host: HostArgs,
+    /// Output file (default: ./<label>-<id12>.clawsnap)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Label stored beside the snapshot (not part of its id)
+    #[arg(long, default_value = "host")]
+    pub label: String,
+    /// Record paths under the home dir with this prefix instead (e.g. /home/user), so the snapshot does not
+    /// reveal the real home path and is the same wherever the host is laid out
+    #[arg(long, value_name = "PATH")]
+    pub home_alias: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Never,
+    Info,
+    Warn,
+    Critical,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Snapshot file to audit (default: capture this host in memory)
+    pub snapshot: Option<PathBuf>,
+    /// Print the reference's JSON report shape
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a finding at or above this severity is reported
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub host: HostArgs,
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Ok
+            };
+            let _ = e.print();
+            return code as i32;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code as i32,
+        Err(e) => {
+            eprintln!("{e}");
+            e.code as i32
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Capture(a) => cmd_capture(a),
+        Command::Audit(a) => cmd_audit(a),
+        Command::Verify { snapshot } => cmd_verify(&snapshot),
+        Command::Show { snapshot, json } => cmd_show(&snapshot, json),
+        Command::Checks { json } => cmd_checks(json),
+    }
+}
+
+fn host_spec(h: &HostArgs) -> Result<HostSpec, CliError> {
+    let mut spec = HostSpec::from_process().context("cannot read the working directory")?;
+    spec.state_dir = h.state_dir.clone();
+    spec.config_path = h.config.clone();
+    Ok(spec)
+}
+
+fn source_date_epoch() -> Option<u64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
+
+fn capture_live(
+    h: &HostArgs,
+    label: &str,
+    home_alias: Option<String>,
+) -> Result<Snapshot, CliError> {
+    let spec = host_spec(h)?;
+    let opts = CaptureOptions {
+        entry_limit: h.entry_limit,
+        label: label.to_string(),
+        captured_at: source_date_epoch(),
+        home_alias,
+        ..CaptureOptions::default()
+    };
+    Ok(capture::capture(&spec, &opts).context("capture failed")?)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
+    let snap = capture_live(&a.host, &a.label, a.home_alias.clone())?;
+    let id = snap.id();
+    let bytes = snap.to_bytes().context("cannot encode the snapshot")?;
+    let out = a
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("{}-{}.clawsnap", a.label, &id[..12])));
+    write_atomic(&out, &bytes)?;
+    let m = &snap.manifest;
+    println!("captured {} ({} bytes)", out.display(), bytes.len());
+    println!("id        {id}");
+    println!(
+        "files     {}{}",
+        m.files.len(),
+        if m.walk.truncated {
+            " (state tree truncated at the entry limit)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "secrets   {} redacted in {} classes",
+        m.redaction.secrets, m.redaction.classes
+    );
+    if !m.diagnostics.is_empty() {
+        println!(
+            "notes     {} (see `clawprint show {}`)",
+            m.diagnostics.len(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// Read and verify a snapshot file, mapping problems to exit code 3.
+pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
+    let limits = archive::Limits::default();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        CliError::new(
+            ExitCode::Usage,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    if meta.len() > limits.max_compressed {
+        return Err(CliError::new(
+            ExitCode::Integrity,
+            format!(
+                "{}: {} bytes, over the {}-byte snapshot limit",
+                path.display(),
+                meta.len(),
+                limits.max_compressed
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::new(
+            ExitCode::Usage,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    Snapshot::from_bytes(&bytes, &limits).map_err(|e| {
+        CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()))
+            .hint("the file is damaged or was not written by clawprint; capture the host again")
+    })
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
+    let snap = match &a.snapshot {
+        Some(p) => read_snapshot(p)?,
+        None => capture_live(&a.host, "live", None)?,
+    };
+    let report = audit::audit(&snap);
+    if a.json {
+        println!("{}", report::json::render(&report, now_ms()));
+    } else {
+        let id = snap.id();
+        let label = if snap.meta.label.is_empty() {
+            "snapshot"
+        } else {
+            &snap.meta.label
+        };
+        print!(
+            "{}",
+            report::text::render(
+                &report,
+                &report::text::Header {
+                    label,
+                    id: &id,
+                    home: &snap.manifest.host.home
+                }
+            )
+        );
+    }
+    let threshold = match a.fail_on {
+        FailOn::Never => None,
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Warn => Some(Severity::Warn),
+        FailOn::Critical => Some(Severity::Critical),
+    };
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    Ok(if failed {
+        ExitCode::Findings
+    } else {
+        ExitCode::Ok
+    })
+}
+
+fn cmd_verify(path: &Path) -> Result<ExitCode, CliError> {
+    let snap = read_snapshot(path)?;
+    let m = &snap.manifest;
+    println!(
+        "ok {} (format {}, {} files, {} blobs, all hashes match)",
+        snap.id(),
+        m.format,
+        m.files.len(),
+        snap.blobs.len()
+    );
+    Ok(ExitCode::Ok)
+}
+
+fn cmd_show(path: &Path, json: bool) -> Result<ExitCode, CliError> {
+    let snap = read_snapshot(path)?;
+    if json {
+        let v = serde_json::json!({
+            "id": snap.id(),
+            "meta": snap.meta,
+            "manifest": snap.manifest,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+        return Ok(ExitCode::Ok);
+    }
+    print!("{}", report::text::show(&snap));
+    Ok(ExitCode::Ok)
+}
+
+fn cmd_checks(json: bool) -> Result<ExitCode, CliError> {
+    let checks = registry::all();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&checks).expect("serializes")
+        );
+    } else {
+        for c in checks {
+            println!(
+                "{:<42} {:<10} {:<8} {}",
+                c.id,
+                c.area.as_str(),
+                if c.fixable { "fixable" } else { "" },
+                c.severity
+            );
+        }
+    }
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,302 @@
+//! Environment: `${VAR}` substitution as OpenClaw's config loader does it, and `.env` parsing.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::secret::{js_len, js_trim, Marker};
+
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase() || c == '_')
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+enum Token<'a> {
+    Escaped(&'a str),
+    Substitution(&'a str),
+}
+
+/// `$${NAME}` (escaped) or `${NAME}` at byte `i`, with the byte index of its closing brace.
+fn token_at(s: &str, i: usize) -> Option<(Token<'_>, usize)> {
+    let b = s.as_bytes();
+    if b.get(i) != Some(&b'$') {
+        return None;
+    }
+    let (start, escaped) = match (b.get(i + 1), b.get(i + 2)) {
+        (Some(b'$'), Some(b'{')) => (i + 3, true),
+        (Some(b'{'), _) => (i + 2, false),
+        _ => return None,
+    };
+    let end = start + s[start..].find('}')?;
+    let name = &s[start..end];
+    if !is_env_name(name) {
+        return None;
+    }
+    Some((
+        if escaped {
+            Token::Escaped(name)
+        } else {
+            Token::Substitution(name)
+        },
+        end,
+    ))
+}
+
+/// Does the string reference an environment variable (`${NAME}`, not the escaped `$${NAME}`)?
+pub fn contains_env_reference(s: &str) -> bool {
+    let mut i = 0;
+    while let Some(off) = s[i..].find('$') {
+        let at = i + off;
+        match token_at(s, at) {
+            Some((Token::Escaped(_), end)) => i = end + 1,
+            Some((Token::Substitution(_), _)) => return true,
+            None => i = at + 1,
+        }
+    }
+    false
+}
+
+/// Every variable name a string references.
+pub fn env_references(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = s[i..].find('$') {
+        let at = i + off;
+        match token_at(s, at) {
+            Some((Token::Escaped(_), end)) => i = end + 1,
+            Some((Token::Substitution(name), end)) => {
+                out.push(name.to_string());
+                i = end + 1;
+            }
+            None => i = at + 1,
+        }
+    }
+    out
+}
+
+/// Substitute `${NAME}` in one string. Missing or empty variables leave the reference as it is (OpenClaw's
+/// audit loads the config with `onMissing` set, so it warns instead of failing). When a substituted value is a
+/// secret marker, the result is a marker too: the whole string stands for a secret.
+pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
+    if !s.contains('$') {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut secret: Option<Marker> = None;
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i..].chars().next().expect("in bounds");
+        if c == '$' {
+            match token_at(s, i) {
+                Some((Token::Escaped(name), end)) => {
+                    out.push_str(&format!("${{{name}}}"));
+                    i = end + 1;
+                    continue;
+                }
+                Some((Token::Substitution(name), end)) => {
+                    match env.get(name).filter(|v| !v.is_empty()) {
+                        Some(v) => {
+                            if let Some(m) = Marker::parse(v) {
+                                // Keep the class only when the marker is the whole value.
+                                secret = Some(match secret {
+                                    None => m,
+                                    Some(prev) => Marker {
+                                        class: u64::MAX - prev.class,
+                                        len: prev.len + m.len,
+                                        trim: prev.trim + m.len,
+                                    },
+                                });
+                            } else {
+                                out.push_str(v);
+                            }
+                        }
+                        None => out.push_str(&s[i..=end]),
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                None => {}
+            }
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    match secret {
+        None => out,
+        Some(m) if out.is_empty() => m.to_string(),
+        Some(m) => {
+            // A secret embedded in text: a marker whose length covers both, in a class of its own.
+            let total = m.len + js_len(&out);
+            Marker {
+                class: u64::MAX / 2 + m.class,
+                len: total,
+                trim: m.trim + js_len(js_trim(&out)),
+            }
+            .to_string()
+        }
+    }
+}
+
+/// Substitute every string of a JSON tree.
+pub fn substitute_tree(v: &Value, env: &BTreeMap<String, String>) -> Value {
+    match v {
+        Value::String(s) => Value::String(substitute(s, env)),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| substitute_tree(i, env)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), substitute_tree(v, env)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Variables from the config's own `env` block (`env.vars.*` and string keys of `env` other than `shellEnv` and
+/// `vars`), which OpenClaw adds to its environment when not already set.
+pub fn config_env_vars(cfg: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(env) = cfg.get("env").and_then(Value::as_object) else {
+        return out;
+    };
+    if let Some(vars) = env.get("vars").and_then(Value::as_object) {
+        for (k, v) in vars {
+            if let Some(s) = v.as_str().filter(|s| !js_trim(s).is_empty()) {
+                out.push((k.trim().to_string(), s.to_string()));
+            }
+        }
+    }
+    for (k, v) in env {
+        if k == "shellEnv" || k == "vars" {
+            continue;
+        }
+        if let Some(s) = v.as_str().filter(|s| !js_trim(s).is_empty()) {
+            out.push((k.trim().to_string(), s.to_string()));
+        }
+    }
+    out
+}
+
+/// Parse a `.env` file the way the `dotenv` package does (KEY=VALUE lines, `export`, quotes, comments).
+/// Returns variables in file order; later duplicates win when collected into a map.
+pub fn parse_dotenv(text: &str) -> Vec<(String, String)> {
+    let text = text.replace("\r\n", "\n");
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let line_end = text[pos..]
+            .find('\n')
+            .map(|n| pos + n)
+            .unwrap_or(text.len());
+        let line = &text[pos..line_end];
+        let mut next = line_end + 1;
+        let body = line.trim_start();
+        let body = body
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(body);
+        if let Some(sep) = body.find('=') {
+            let key = body[..sep].trim();
+            let valid = !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if valid {
+                let value_part = body[sep + 1..].trim_start();
+                // Byte offset of value_part inside `text`.
+                // value_part is a suffix of the line, so its offset in `text` follows from its length.
+                let value_at = line_end - value_part.len();
+                let quote = value_part
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '"' | '\'' | '`'));
+                let value = match quote {
+                    Some(q) => match text[value_at + 1..].find(q) {
+                        Some(close) => {
+                            let raw = &text[value_at + 1..value_at + 1 + close];
+                            let after = value_at + 1 + close + 1;
+                            next = text[after..]
+                                .find('\n')
+                                .map(|n| after + n + 1)
+                                .unwrap_or(text.len());
+                            if q == '"' {
+                                raw.replace("\\n", "\n").replace("\\r", "\r")
+                            } else {
+                                raw.to_string()
+                            }
+                        }
+                        None => value_part.trim().to_string(),
+                    },
+                    None => value_part
+                        .split(" #")
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                };
+                out.push((key.to_string(), value));
+            }
+        }
+        pos = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn substitution_follows_the_loader() {
+        let e = env(&[("A", "x"), ("EMPTY", "")]);
+        assert_eq!(substitute("${A}-${A}", &e), "x-x");
+        assert_eq!(substitute("${MISSING}", &e), "${MISSING}");
+        assert_eq!(substitute("${EMPTY}", &e), "${EMPTY}");
+        assert_eq!(substitute("$${A}", &e), "${A}");
+        assert_eq!(substitute("${lower}", &e), "${lower}");
+        assert!(contains_env_reference("a ${B} c"));
+        assert!(!contains_env_reference("a $${B} c"));
+        assert!(!contains_env_reference("${b}"));
+    }
+
+    #[test]
+    fn substituted_secret_stays_a_marker() {
+        let m = Marker {
+            class: 3,
+            len: 30,
+            trim: 30,
+        }
+        .to_string();
+        let e = env(&[("TOKEN", &m)]);
+        assert_eq!(substitute("${TOKEN}", &e), m);
+        let mixed = Marker::parse(&substitute("Bearer ${TOKEN}", &e)).unwrap();
+        assert_eq!(mixed.len, 37);
+        assert_ne!(mixed.class, 3);
+    }
+
+    #[test]
+    fn dotenv_lines() {
+        let vars = parse_dotenv(
+            "# comment\nexport A=1\nB = two # note\nC=\"multi\nline\"\nD='x#y'\n  E=e\nbad line\n",
+        );
+        assert_eq!(
+            vars,
+            vec![
+                ("A".into(), "1".into()),
+                ("B".into(), "two".into()),
+                ("C".into(), "multi\nline".into()),
+                ("D".into(), "x#y".into()),
+                ("E".into(), "e".into()),
+            ]
+        );
+    }
+}

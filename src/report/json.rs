@@ -1,0 +1,63 @@
+//! The reference's `security audit --json` shape, key order included:
+//! `ts, summary, findings, [suppressedFindings], secretDiagnostics`.
+
+use serde::Serialize;
+
+use crate::audit::{Finding, Report, Summary};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonReport<'a> {
+    ts: u64,
+    summary: &'a Summary,
+    findings: &'a [Finding],
+    #[serde(skip_serializing_if = "<[Finding]>::is_empty")]
+    suppressed_findings: &'a [Finding],
+    secret_diagnostics: &'a [String],
+}
+
+/// Pretty JSON (2-space indent, like `JSON.stringify(…, null, 2)`), `ts` in milliseconds since the epoch.
+pub fn render(report: &Report, ts_ms: u64) -> String {
+    let r = JsonReport {
+        ts: ts_ms,
+        summary: &report.summary,
+        findings: &report.findings,
+        suppressed_findings: &[],
+        secret_diagnostics: &report.secret_diagnostics,
+    };
+    serde_json::to_string_pretty(&r).expect("report serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Severity;
+
+    #[test]
+    fn key_order_and_optional_remediation() {
+        let findings = vec![
+            Finding::new("a.b", Severity::Warn, "T", "D").fix("R"),
+            Finding::new("c.d", Severity::Info, "T2", "D2"),
+        ];
+        let report = Report {
+            summary: Summary::of(&findings),
+            findings,
+            secret_diagnostics: vec![],
+            notes: vec![],
+        };
+        let out = render(&report, 7);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["ts", "summary", "findings", "secretDiagnostics"]);
+        assert_eq!(
+            v["summary"],
+            serde_json::json!({"critical": 0, "warn": 1, "info": 1})
+        );
+        let f0: Vec<&String> = v["findings"][0].as_object().unwrap().keys().collect();
+        assert_eq!(
+            f0,
+            ["checkId", "severity", "title", "detail", "remediation"]
+        );
+        assert!(v["findings"][1].get("remediation").is_none());
+    }
+}

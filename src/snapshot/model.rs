@@ -1,0 +1,178 @@
+//! The manifest: every fact a capture records, as plain data.
+//!
+//! The manifest is the hashed part of a snapshot. It holds only content (what the host looks like), never when or
+//! by which tool version it was captured, so an unchanged host keeps its id across clawprint upgrades. Everything
+//! in it is ordered (sorted `Vec`s and `BTreeMap`s) so that serializing it is canonical.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::capture::sqlite::DatabaseFacts;
+
+/// Version of the manifest layout. Readers refuse any other value.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u32,
+    pub host: HostFacts,
+    pub config: ConfigFacts,
+    /// Every path the capture looked at, sorted by path, unique.
+    pub files: Vec<FileEntry>,
+    /// SQLite databases found in the state tree, sorted by path.
+    pub databases: Vec<DatabaseEntry>,
+    pub walk: WalkFacts,
+    pub redaction: RedactionFacts,
+    /// Problems met while capturing (unreadable files, include errors, …), sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Facts about the host process environment the audit depends on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostFacts {
+    /// `linux`, `macos`, … (Rust's `std::env::consts::OS`).
+    pub platform: String,
+    pub home: String,
+    /// Working directory of the capture: `logging.file` and relative paths resolve against it.
+    pub cwd: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub state_dir: String,
+    pub config_path: String,
+    pub credentials_dir: String,
+    /// Process environment variables the audit reads (known names and every `${VAR}` the config references).
+    /// Secret values are replaced by markers (see `config::secret`).
+    pub env: BTreeMap<String, String>,
+    /// Variables of `<stateDir>/.env`, which OpenClaw loads into its environment (values are markers).
+    pub dotenv: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFacts {
+    pub path: String,
+    pub exists: bool,
+    /// Blob holding the redacted config text (comments and layout kept).
+    pub blob: Option<String>,
+    /// Include files in discovery order (depth-first pre-order, de-duplicated), as the reference finds them.
+    pub includes: Vec<IncludeFile>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncludeFile {
+    /// Normalized path (not realpath), as the reference reports it.
+    pub path: String,
+    /// The file that names it.
+    pub parent: String,
+    /// Redacted text, when the config loader would read it.
+    pub blob: Option<String>,
+    /// Why the config loader would refuse it (outside the allowed roots, too large, not a regular file, …).
+    pub error: Option<String>,
+}
+
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    #[default]
+    File,
+    Dir,
+    Symlink,
+    Fifo,
+    Socket,
+    Char,
+    Block,
+    Unknown,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::File => "file",
+            FileKind::Dir => "dir",
+            FileKind::Symlink => "symlink",
+            FileKind::Fifo => "fifo",
+            FileKind::Socket => "socket",
+            FileKind::Char => "char",
+            FileKind::Block => "block",
+            FileKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// One `lstat` result. Times and inode numbers are left out on purpose: they change without the host changing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub path: String,
+    pub kind: FileKind,
+    /// Permission bits including setuid/setgid/sticky (`st_mode & 0o7777`).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    /// Hard-link count of regular files when above one (the include loader refuses hard-linked files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nlink: Option<u64>,
+    /// Symlink target as stored in the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// For symlinks: what `stat` (following links) says, without reading any content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Resolved>,
+    /// Redacted content, for the few files whose content the audit reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolved {
+    /// `None` when the target does not exist or cannot be stat'ed (dangling link, loop).
+    pub kind: Option<FileKind>,
+    pub mode: Option<u32>,
+    pub realpath: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseEntry {
+    pub path: String,
+    pub facts: DatabaseFacts,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkFacts {
+    /// Entry limit of the state-tree walk.
+    pub limit: u64,
+    /// Entries recorded by the walk.
+    pub entries: u64,
+    /// True when the walk stopped at the limit: the snapshot does not list the whole tree.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactionFacts {
+    /// `secrets`: secret values replaced by markers (the only mode in format 1).
+    pub mode: String,
+    /// How many secret values were replaced, and in how many equivalence classes.
+    pub secrets: u64,
+    pub classes: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnostic {
+    /// Path the diagnostic is about (empty when none).
+    pub path: String,
+    /// Stable code, e.g. `read.denied`, `include.escapes_root`, `config.parse`.
+    pub code: String,
+    pub message: String,
+}
