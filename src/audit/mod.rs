@@ -49,6 +49,8 @@ pub struct Note {
 pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    /// Findings moved out by `security.audit.suppressions`, in their original order.
+    pub suppressed: Vec<checks::meta::Suppressed>,
     pub secret_diagnostics: Vec<String>,
     /// Config load problems (OpenClaw would refuse the config) and capture diagnostics.
     pub notes: Vec<Note>,
@@ -74,6 +76,9 @@ pub fn audit(snap: &Snapshot) -> Report {
     checks::fs::includes(&ctx, &mut f);
     checks::fs::credentials_agents_log(&ctx, &mut f);
 
+    // 30: suppressions, then the meta finding.
+    let (f, suppressed) = checks::meta::apply(&ctx, f);
+
     let mut notes: Vec<Note> = ctx
         .load_problems
         .iter()
@@ -89,6 +94,7 @@ pub fn audit(snap: &Snapshot) -> Report {
     Report {
         summary: Summary::of(&f),
         findings: f,
+        suppressed,
         secret_diagnostics: Vec::new(),
         notes,
     }

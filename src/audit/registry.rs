@@ -11,6 +11,7 @@ pub enum Area {
     Summary,
     Filesystem,
     Gateway,
+    Meta,
 }
 
 impl Area {
@@ -19,6 +20,7 @@ impl Area {
             Area::Summary => "summary",
             Area::Filesystem => "filesystem",
             Area::Gateway => "gateway",
+            Area::Meta => "meta",
         }
     }
 }
@@ -43,6 +45,7 @@ pub fn all() -> Vec<&'static CheckDef> {
         checks::summary::CHECKS,
         checks::fs::CHECKS,
         checks::gateway::CHECKS,
+        checks::meta::CHECKS,
     ];
     families.iter().flat_map(|f| f.iter()).collect()
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::audit::checks::meta::Suppressed;
 use crate::audit::{Finding, Report, Summary};
 
 #[derive(Serialize)]
@@ -11,8 +12,8 @@ struct JsonReport<'a> {
     ts: u64,
     summary: &'a Summary,
     findings: &'a [Finding],
-    #[serde(skip_serializing_if = "<[Finding]>::is_empty")]
-    suppressed_findings: &'a [Finding],
+    #[serde(skip_serializing_if = "<[Suppressed]>::is_empty")]
+    suppressed_findings: &'a [Suppressed],
     secret_diagnostics: &'a [String],
 }
 
@@ -22,7 +23,7 @@ pub fn render(report: &Report, ts_ms: u64) -> String {
         ts: ts_ms,
         summary: &report.summary,
         findings: &report.findings,
-        suppressed_findings: &[],
+        suppressed_findings: &report.suppressed,
         secret_diagnostics: &report.secret_diagnostics,
     };
     serde_json::to_string_pretty(&r).expect("report serializes")
@@ -42,6 +43,7 @@ mod tests {
         let report = Report {
             summary: Summary::of(&findings),
             findings,
+            suppressed: vec![],
             secret_diagnostics: vec![],
             notes: vec![],
         };

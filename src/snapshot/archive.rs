@@ -23,7 +23,7 @@ use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuf
 /// zstd compression level used by [`encode`]. Fixed: changing it changes the
 /// snapshot file bytes (never the snapshot id, which is derived from the manifest).
 /// Chosen by measurement, see `docs/snapshot-container.md`.
-pub const ZSTD_LEVEL: i32 = 9;
+pub const ZSTD_LEVEL: i32 = 3;
 
 /// Name of the manifest entry (required).
 pub const MANIFEST_NAME: &str = "manifest.json";
