@@ -53,7 +53,7 @@ fn no_secret_survives_and_findings_are_unchanged() {
     let raw = common::capture_home(home.path(), "x", false);
     let bytes = redacted.to_bytes().unwrap();
     let mut plain = Vec::new();
-    for (_, b) in &redacted.blobs {
+    for b in redacted.blobs.values() {
         plain.extend(b);
     }
     plain.extend(redacted.manifest_bytes());

@@ -54,6 +54,28 @@ pub fn find(id: &str) -> Option<&'static CheckDef> {
     all().into_iter().find(|c| c.id == id)
 }
 
+/// `docs/checks.md`, generated from the registry (a test keeps the committed file current).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Checks\n\nGenerated from the check registry by `clawprint checks --markdown`; do not edit by hand.\n\n\
+         Check ids, severities and conditions follow `openclaw security audit` of OpenClaw 2026.5.20.\n\n\
+         | id | area | severity | fixable |\n|---|---|---|---|\n",
+    );
+    for c in all() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            c.id,
+            c.area.as_str(),
+            c.severity,
+            if c.fixable { "yes" } else { "no" }
+        ));
+    }
+    for c in all() {
+        out.push_str(&format!("\n## `{}`\n\n{}\n", c.id, c.doc));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

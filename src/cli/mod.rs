@@ -63,6 +63,9 @@ pub enum Command {
     Checks {
         #[arg(long)]
         json: bool,
+        /// Print docs/checks.md (generated documentation)
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
     },
 }
 
@@ -146,7 +149,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit(a) => cmd_audit(a),
         Command::Verify { snapshot } => cmd_verify(&snapshot),
         Command::Show { snapshot, json } => cmd_show(&snapshot, json),
-        Command::Checks { json } => cmd_checks(json),
+        Command::Checks { json, markdown } => cmd_checks(json, markdown),
     }
 }
 
@@ -333,9 +336,11 @@ fn cmd_show(path: &Path, json: bool) -> Result<ExitCode, CliError> {
     Ok(ExitCode::Ok)
 }
 
-fn cmd_checks(json: bool) -> Result<ExitCode, CliError> {
+fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
     let checks = registry::all();
-    if json {
+    if markdown {
+        print!("{}", registry::markdown());
+    } else if json {
         println!(
             "{}",
             serde_json::to_string_pretty(&checks).expect("serializes")

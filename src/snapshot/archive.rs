@@ -944,6 +944,676 @@ fn parse_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    // Tests are appended below.
+    // ---- helpers -----------------------------------------------------------
+
+    fn lim() -> Limits {
+        Limits::default()
+    }
+
+    fn dec(bytes: &[u8]) -> Result<Entries, ArchiveError> {
+        decode(bytes, &lim())
+    }
+
+    /// Deterministic pseudo-random (incompressible) bytes.
+    fn noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    fn with_blobs(manifest: &[u8], meta: Option<&[u8]>, blobs: &[Vec<u8>]) -> Entries {
+        let mut e = Entries::new();
+        e.insert(MANIFEST_NAME.into(), manifest.to_vec());
+        if let Some(m) = meta {
+            e.insert(META_NAME.into(), m.to_vec());
+        }
+        for b in blobs {
+            e.insert(blob_name(b), b.clone());
+        }
+        e
+    }
+
+    fn sample() -> Entries {
+        with_blobs(
+            br#"{"format":1,"files":[{"path":"/home/u/.openclaw/openclaw.json","blob":"x"}]}"#,
+            Some(br#"{"tool":"clawprint 0.1.0","label":"test","time":"2025-01-01T00:00:00Z"}"#),
+            &[b"hello world\n".to_vec(), Vec::new(), noise(1500, 7)],
+        )
+    }
+
+    /// A header that is canonical except for whatever the test changes next.
+    fn hdr(name: &[u8], size: u64) -> [u8; BLOCK] {
+        let mut h = [0u8; BLOCK];
+        h[..name.len()].copy_from_slice(name);
+        let c = canonical_header(b"x", size);
+        h[F_NAME.end..].copy_from_slice(&c[F_NAME.end..]);
+        fix(&mut h);
+        h
+    }
+
+    fn fix(h: &mut [u8; BLOCK]) {
+        let sum = header_checksum(h);
+        put_octal(&mut h[148..155], u64::from(sum));
+        h[155] = b' ';
+    }
+
+    fn with_type(name: &[u8], typeflag: u8) -> [u8; BLOCK] {
+        let mut h = hdr(name, 0);
+        h[F_TYPEFLAG] = typeflag;
+        fix(&mut h);
+        h
+    }
+
+    /// Test-only tar builder: (header, content) pairs, content padded, then
+    /// the end-of-archive marker.
+    fn tar(parts: &[([u8; BLOCK], &[u8])]) -> Vec<u8> {
+        let mut t = tar_no_end(parts);
+        t.extend_from_slice(&[0u8; 2 * BLOCK]);
+        t
+    }
+
+    fn tar_no_end(parts: &[([u8; BLOCK], &[u8])]) -> Vec<u8> {
+        let mut t = Vec::new();
+        for (h, c) in parts {
+            t.extend_from_slice(h);
+            t.extend_from_slice(c);
+            t.resize(t.len() + padding(c.len() as u64), 0);
+        }
+        t
+    }
+
+    const MANIFEST: &[u8] = b"{}";
+
+    fn manifest_part() -> ([u8; BLOCK], &'static [u8]) {
+        (hdr(b"manifest.json", MANIFEST.len() as u64), MANIFEST)
+    }
+
+    /// Compress a (possibly malformed) tar into a valid snapshot frame.
+    fn z(t: &[u8]) -> Vec<u8> {
+        compress(t).unwrap()
+    }
+
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+
+    /// A hand-made zstd frame of RLE blocks (128 KiB each) of byte `b`.
+    fn rle_frame(blocks: usize, b: u8, fcs: Option<u64>, checksum: bool) -> Vec<u8> {
+        let mut f = ZSTD_MAGIC.to_vec();
+        let fcs_flag: u8 = if fcs.is_some() { 0b11 << 6 } else { 0 };
+        f.push(fcs_flag | if checksum { 0b100 } else { 0 });
+        f.push(7 << 3); // window descriptor: 2^(10+7) = 128 KiB
+        if let Some(n) = fcs {
+            f.extend_from_slice(&n.to_le_bytes());
+        }
+        for i in 0..blocks {
+            let last = u32::from(i + 1 == blocks);
+            let bh = last | (1 << 1) | ((128 * 1024) << 3); // RLE block
+            f.extend_from_slice(&bh.to_le_bytes()[..3]);
+            f.push(b);
+        }
+        if checksum {
+            f.extend_from_slice(&[0, 0, 0, 0]);
+        }
+        f
+    }
+
+    // ---- round trip, determinism, golden -----------------------------------
+
+    #[test]
+    fn round_trip() {
+        let e = sample();
+        assert_eq!(dec(&encode(&e).unwrap()).unwrap(), e);
+        let only_manifest = with_blobs(b"", None, &[]);
+        assert_eq!(dec(&encode(&only_manifest).unwrap()).unwrap(), only_manifest);
+    }
+
+    #[test]
+    fn encode_is_deterministic() {
+        let e = sample();
+        let a = encode(&e).unwrap();
+        let b = encode(&e.clone()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(encode(&dec(&a).unwrap()).unwrap(), a);
+    }
+
+    #[test]
+    fn golden_header() {
+        let h = canonical_header(b"manifest.json", 5);
+        let mut expected = Vec::new();
+        expected.extend_from_slice(b"manifest.json");
+        expected.resize(100, 0);
+        expected.extend_from_slice(b"0000644\0"); // mode
+        expected.extend_from_slice(b"0000000\0"); // uid
+        expected.extend_from_slice(b"0000000\0"); // gid
+        expected.extend_from_slice(b"00000000005\0"); // size
+        expected.extend_from_slice(b"00000000000\0"); // mtime
+        expected.extend_from_slice(b"010172\0 "); // chksum
+        expected.push(b'0'); // typeflag
+        expected.resize(257, 0); // linkname
+        expected.extend_from_slice(b"ustar\0");
+        expected.extend_from_slice(b"00");
+        expected.resize(512, 0); // uname, gname, devmajor, devminor, prefix, pad
+        assert_eq!(&h[..], &expected[..]);
+        // Independent checksum computation.
+        let sum: u32 = expected.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
+        assert_eq!(format!("{sum:06o}\0 ").as_bytes(), &h[148..156]);
+    }
+
+    #[test]
+    fn golden_tar_layer() {
+        let mut e = Entries::new();
+        e.insert(MANIFEST_NAME.into(), b"hello".to_vec());
+        let t = write_tar(&e);
+        assert_eq!(t.len(), 512 + 512 + 1024);
+        assert_eq!(&t[..512], &canonical_header(b"manifest.json", 5)[..]);
+        assert_eq!(&t[512..517], b"hello");
+        assert!(t[517..].iter().all(|&b| b == 0));
+        // Layout of a full sample: sorted names, each header at a 512 boundary.
+        let t = write_tar(&sample());
+        let names: Vec<String> = sample().keys().cloned().collect();
+        let mut off = 0;
+        for n in &names {
+            assert_eq!(&t[off..off + n.len()], n.as_bytes());
+            let size = sample()[n].len();
+            off += 512 + size + padding(size as u64);
+        }
+        assert_eq!(t.len(), off + 1024);
+    }
+
+    #[test]
+    fn golden_frame_parameters() {
+        let bytes = encode(&sample()).unwrap();
+        assert_eq!(&bytes[..4], &ZSTD_MAGIC);
+        assert_ne!(bytes[4] & 0b100, 0, "content checksum flag");
+        assert_eq!(bytes[4] & 0b11, 0, "no dictionary id");
+        let tar_len = write_tar(&sample()).len() as u64;
+        assert_eq!(zstd_safe::get_frame_content_size(&bytes).unwrap(), Some(tar_len));
+        assert_eq!(zstd_safe::find_frame_compressed_size(&bytes).unwrap(), bytes.len());
+        // Standard zstd decoders read it.
+        assert_eq!(zstd::decode_all(&bytes[..]).unwrap(), write_tar(&sample()));
+    }
+
+    #[test]
+    fn typeflag_nul_is_a_regular_file() {
+        let mut h = hdr(b"manifest.json", 2);
+        h[F_TYPEFLAG] = 0;
+        fix(&mut h);
+        let e = dec(&z(&tar(&[(h, b"{}")]))).unwrap();
+        assert_eq!(e[MANIFEST_NAME], b"{}");
+    }
+
+    // ---- zstd layer ----------------------------------------------------------
+
+    #[test]
+    fn rejects_oversized_file_before_anything() {
+        let l = Limits { max_compressed: 10, ..lim() };
+        assert!(matches!(decode(&[0u8; 11], &l), Err(ArchiveError::CompressedTooLarge { size: 11, limit: 10 })));
+    }
+
+    #[test]
+    fn rejects_empty_and_non_zstd() {
+        assert!(matches!(dec(b""), Err(ArchiveError::Empty)));
+        assert!(matches!(dec(b"PK\x03\x04zipzip"), Err(ArchiveError::NotZstd { .. })));
+        let plain_tar = write_tar(&sample());
+        let err = dec(&plain_tar).unwrap_err();
+        assert!(matches!(err, ArchiveError::NotZstd { .. }), "{err}");
+        // Skippable frames and legacy zstd magics are not the snapshot format.
+        assert!(matches!(dec(&[0x50, 0x2A, 0x4D, 0x18, 0, 0, 0, 0]), Err(ArchiveError::NotZstd { .. })));
+        assert!(matches!(dec(&[0x27, 0xB5, 0x2F, 0xFD, 0, 0]), Err(ArchiveError::NotZstd { .. })));
+    }
+
+    #[test]
+    fn rejects_bomb_by_declared_size() {
+        // 1 GiB of zeros in 8192 RLE blocks: ~33 KB on disk.
+        let bomb = rle_frame(8192, 0, Some(1 << 30), true);
+        assert!(bomb.len() < 40_000);
+        let err = dec(&bomb).unwrap_err();
+        assert!(matches!(err, ArchiveError::DecompressedTooLarge { limit, .. } if limit == 512 << 20), "{err}");
+        assert!(err.to_string().contains("decompressed size exceeds"));
+        // A genuinely compressed bomb (64 MiB of zeros) against a small limit.
+        let real = zstd::bulk::compress(&vec![0u8; 64 << 20], 3).unwrap();
+        let l = Limits { max_decompressed: 1 << 20, ..lim() };
+        assert!(matches!(decode(&real, &l), Err(ArchiveError::DecompressedTooLarge { .. })));
+    }
+
+    #[test]
+    fn streaming_guard_stops_bomb_without_declared_size() {
+        // The whole-file decoder rejects a frame without content size...
+        let bomb = rle_frame(8192, b'A', None, false);
+        assert!(matches!(dec(&bomb), Err(ArchiveError::ZstdNoContentSize)));
+        // ...and the stream reader itself never yields more than limit + 1 bytes.
+        let l = Limits { max_decompressed: 1 << 20, ..lim() };
+        let mut r = FrameReader::new(&bomb, &l).unwrap();
+        assert!(matches!(r.drain(), Err(ArchiveError::DecompressedTooLarge { .. })));
+        assert_eq!(r.offset(), (1 << 20) + 1);
+    }
+
+    #[test]
+    fn rejects_frame_without_checksum() {
+        let t = write_tar(&sample());
+        let mut c = CCtx::create();
+        c.set_parameter(CParameter::ChecksumFlag(false)).unwrap();
+        let mut out = Vec::with_capacity(zstd_safe::compress_bound(t.len()));
+        c.compress2(&mut out, &t).unwrap();
+        assert!(matches!(dec(&out), Err(ArchiveError::ZstdNoChecksum)));
+    }
+
+    #[test]
+    fn rejects_window_over_limit() {
+        let big = with_blobs(&noise(3 << 20, 1).iter().map(|b| b'a' + b % 16).collect::<Vec<_>>(), None, &[]);
+        let bytes = encode(&big).unwrap();
+        assert_eq!(dec(&bytes).unwrap(), big);
+        let l = Limits { window_log_max: 12, ..lim() };
+        let err = decode(&bytes, &l).unwrap_err();
+        assert!(matches!(err, ArchiveError::ZstdWindowTooLarge { limit_log: 12 }), "{err}");
+        let l = Limits { window_log_max: 99, ..lim() };
+        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::InvalidWindowLogMax { value: 99 })));
+    }
+
+    #[test]
+    fn rejects_truncation_at_any_point() {
+        let bytes = encode(&sample()).unwrap();
+        let n = bytes.len();
+        for cut in [1, 2, 3, 4, 5, 6, 10, 13, 20, n / 3, n / 2, n - 9, n - 5, n - 4, n - 3, n - 1] {
+            let err = dec(&bytes[..cut]).unwrap_err();
+            assert!(matches!(err, ArchiveError::ZstdTruncated), "cut {cut}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_trailing_garbage() {
+        let mut bytes = encode(&sample()).unwrap();
+        let n = bytes.len();
+        bytes.push(0);
+        let err = dec(&bytes).unwrap_err();
+        assert!(matches!(err, ArchiveError::TrailingData { frame_len, extra: 1 } if frame_len == n as u64), "{err}");
+        // A second, valid frame is trailing data too.
+        let mut two = encode(&sample()).unwrap();
+        two.extend_from_slice(&encode(&sample()).unwrap());
+        assert!(matches!(dec(&two), Err(ArchiveError::TrailingData { .. })));
+    }
+
+    #[test]
+    fn every_flipped_byte_errors_or_is_harmless() {
+        let e = sample();
+        let bytes = encode(&e).unwrap();
+        let mut errors = 0;
+        for i in 0..bytes.len() {
+            for mask in [0x01u8, 0x80, 0xFF] {
+                let mut b = bytes.clone();
+                b[i] ^= mask;
+                match dec(&b) {
+                    Err(_) => errors += 1,
+                    Ok(got) => assert_eq!(got, e, "byte {i} mask {mask:#x} changed the content silently"),
+                }
+            }
+        }
+        assert!(errors > bytes.len() * 2);
+    }
+
+    #[test]
+    fn flipped_byte_in_blob_is_a_checksum_error() {
+        let blob = noise(4096, 3);
+        let e = with_blobs(MANIFEST, None, &[blob.clone()]);
+        let mut bytes = encode(&e).unwrap();
+        let at = find(&bytes, &blob[1000..1064]).expect("incompressible blob stored verbatim") + 10;
+        bytes[at] ^= 0x20;
+        let err = dec(&bytes).unwrap_err();
+        assert!(matches!(err, ArchiveError::ZstdChecksumMismatch), "{err}");
+    }
+
+    #[test]
+    fn flipped_byte_in_manifest_is_a_checksum_error() {
+        let manifest = noise(2048, 5);
+        let e = with_blobs(&manifest, None, &[]);
+        let mut bytes = encode(&e).unwrap();
+        let at = find(&bytes, &manifest[500..564]).expect("manifest stored verbatim") + 3;
+        bytes[at] ^= 0x01;
+        let err = dec(&bytes).unwrap_err();
+        assert!(matches!(err, ArchiveError::ZstdChecksumMismatch), "{err}");
+    }
+
+    #[test]
+    fn blob_hash_mismatch_names_blob_and_actual_hash() {
+        let claimed = blob_name(b"good");
+        let t = tar(&[(hdr(claimed.as_bytes(), 3), b"bad"), manifest_part()]);
+        let err = dec(&z(&t)).unwrap_err();
+        let actual = blake3::hash(b"bad").to_hex().to_string();
+        assert!(matches!(&err, ArchiveError::BlobHashMismatch { entry, actual: a } if *entry == claimed && *a == actual));
+        assert_eq!(err.to_string(), format!("blob {claimed}: content hash is {actual}"));
+    }
+
+    // ---- tar layer -----------------------------------------------------------
+
+    fn tar_err(parts: &[([u8; BLOCK], &[u8])]) -> ArchiveError {
+        dec(&z(&tar(parts))).unwrap_err()
+    }
+
+    fn assert_invalid_name(name: &[u8]) {
+        let err = tar_err(&[(hdr(name, 1), b"x"), manifest_part()]);
+        assert!(matches!(err, ArchiveError::InvalidName { .. }), "{name:?}: {err}");
+    }
+
+    #[test]
+    fn rejects_path_traversal_and_odd_names() {
+        assert_invalid_name(b"../x");
+        assert_invalid_name(b"blobs/../../etc/passwd");
+        assert_invalid_name(b"/etc/passwd");
+        assert_invalid_name(b"./manifest.json");
+        assert_invalid_name(b"blobs//x");
+        assert_invalid_name(b"blobs\\x");
+        assert_invalid_name(b"\xff\xfe");
+        let err = tar_err(&[(hdr(b"../x", 1), b"x")]);
+        assert!(err.to_string().contains("\"../x\""), "{err}");
+    }
+
+    #[test]
+    fn rejects_nul_inside_name() {
+        let mut h = hdr(b"manifest.json", 2);
+        h[14] = b'x'; // "manifest.json\0x"
+        fix(&mut h);
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(matches!(err, ArchiveError::InvalidName { reason: "contains a NUL byte", .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_prefix_field() {
+        let mut h = hdr(b"manifest.json", 2);
+        h[F_PREFIX.start..F_PREFIX.start + 3].copy_from_slice(b"etc");
+        fix(&mut h);
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(matches!(&err, ArchiveError::InvalidName { entry, .. } if entry == "etc/manifest.json"), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_names() {
+        for name in [&b"evil.sh"[..], b"blobs/abc", b"META.json", b"blobs/"] {
+            let err = tar_err(&[(hdr(name, 1), b"x"), manifest_part()]);
+            assert!(matches!(err, ArchiveError::UnknownName { .. } | ArchiveError::InvalidName { .. }), "{err}");
+        }
+        let upper = format!("blobs/{}", "A".repeat(64));
+        let err = tar_err(&[(hdr(upper.as_bytes(), 1), b"x"), manifest_part()]);
+        assert!(matches!(&err, ArchiveError::UnknownName { entry } if *entry == upper), "{err}");
+        let err = tar_err(&[(hdr(b"evil.sh", 1), b"x")]);
+        assert!(matches!(err, ArchiveError::UnknownName { .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_non_regular_entries() {
+        let cases = [
+            (b'2', EntryKind::Symlink),
+            (b'1', EntryKind::HardLink),
+            (b'5', EntryKind::Directory),
+            (b'3', EntryKind::CharDevice),
+            (b'4', EntryKind::BlockDevice),
+            (b'6', EntryKind::Fifo),
+            (b'x', EntryKind::PaxHeader),
+            (b'g', EntryKind::PaxGlobalHeader),
+            (b'L', EntryKind::GnuLongName),
+            (b'K', EntryKind::GnuLongLink),
+            (b'S', EntryKind::Other),
+        ];
+        for (flag, want) in cases {
+            let mut h = with_type(b"manifest.json", flag);
+            if flag == b'1' || flag == b'2' {
+                h[F_LINKNAME.start..F_LINKNAME.start + 11].copy_from_slice(b"/etc/shadow");
+                fix(&mut h);
+            }
+            let err = tar_err(&[(h, b""), manifest_part()]);
+            assert!(
+                matches!(&err, ArchiveError::UnsupportedEntryType { entry, kind, typeflag } if entry == "manifest.json" && *kind == want && *typeflag == flag),
+                "{err}"
+            );
+        }
+        // PAX header carrying a path, as real tools write it.
+        let pax = b"30 path=blobs/../../etc/passwd\n";
+        let mut h = hdr(b"./PaxHeaders/manifest.json", pax.len() as u64);
+        h[F_TYPEFLAG] = b'x';
+        fix(&mut h);
+        let err = tar_err(&[(h, pax), manifest_part()]);
+        assert!(matches!(err, ArchiveError::UnsupportedEntryType { kind: EntryKind::PaxHeader, .. }), "{err}");
+        assert!(err.to_string().contains("PAX extended header"));
+        // Directory named like the blob dir.
+        let err = tar_err(&[(with_type(b"blobs/", b'5'), b""), manifest_part()]);
+        assert!(err.to_string().contains("directory"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicates_and_unsorted() {
+        let err = tar_err(&[manifest_part(), manifest_part()]);
+        assert!(matches!(&err, ArchiveError::DuplicateEntry { entry } if entry == "manifest.json"), "{err}");
+        let meta = (hdr(b"meta.json", 2), &b"{}"[..]);
+        let err = tar_err(&[meta, manifest_part()]);
+        assert!(matches!(&err, ArchiveError::UnsortedEntry { entry, previous } if entry == "manifest.json" && previous == "meta.json"), "{err}");
+        let b = blob_name(b"x");
+        let err = tar_err(&[manifest_part(), (hdr(b.as_bytes(), 1), b"x")]);
+        assert!(matches!(err, ArchiveError::UnsortedEntry { .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_oversized_entries_from_header() {
+        // Header claims 100 MiB; no content follows. Must fail on the header.
+        let b = blob_name(b"x");
+        let err = tar_err(&[(hdr(b.as_bytes(), 100 << 20), b"")]);
+        assert!(matches!(&err, ArchiveError::EntryTooLarge { entry, size, limit } if *entry == b && *size == 100 << 20 && *limit == 64 << 20), "{err}");
+        assert!(err.to_string().contains("max_entry_size"));
+        let l = Limits { max_manifest_size: 1, ..lim() };
+        let err = decode(&z(&tar(&[manifest_part()])), &l).unwrap_err();
+        assert!(matches!(err, ArchiveError::ManifestTooLarge { size: 2, limit: 1 }), "{err}");
+        // Sum of entries bounded by max_decompressed.
+        let l = Limits { max_decompressed: 4096, ..lim() };
+        let blob = noise(3000, 9);
+        let bytes = encode(&with_blobs(MANIFEST, None, &[blob])).unwrap();
+        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::DecompressedTooLarge { .. })));
+    }
+
+    #[test]
+    fn rejects_too_many_entries() {
+        let e = with_blobs(MANIFEST, None, &[b"a".to_vec(), b"b".to_vec()]);
+        let bytes = encode(&e).unwrap();
+        let l = Limits { max_entries: 2, ..lim() };
+        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::TooManyEntries { limit: 2, .. })));
+        let l = Limits { max_entries: 3, ..lim() };
+        assert_eq!(decode(&bytes, &l).unwrap(), e);
+    }
+
+    #[test]
+    fn rejects_bad_size_fields() {
+        let mut h = hdr(b"manifest.json", 2);
+        h[F_SIZE] = [0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+        fix(&mut h);
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(matches!(err, ArchiveError::InvalidSizeField { reason, .. } if reason.contains("base-256")), "{err}");
+        for field in [b"0000000000x\0", b"00000000009\0", b"000000000022", b"\0\0\0\0\0\0\0\0\0\0\0\0"] {
+            let mut h = hdr(b"manifest.json", 2);
+            h[F_SIZE].copy_from_slice(field);
+            fix(&mut h);
+            let err = tar_err(&[(h, b"{}")]);
+            assert!(matches!(err, ArchiveError::InvalidSizeField { .. }), "{err}");
+        }
+        // Parseable but not canonical (space-terminated, short).
+        let mut h = hdr(b"manifest.json", 2);
+        h[F_SIZE].copy_from_slice(b"         2 \0");
+        fix(&mut h);
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(matches!(err, ArchiveError::NonCanonicalHeader { field: "size", .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_bad_header_checksum_and_magic() {
+        let mut h = hdr(b"manifest.json", 2);
+        h[0] = b'M';
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(matches!(&err, ArchiveError::HeaderChecksum { entry, offset: 0, .. } if entry == "Manifest.json"), "{err}");
+        let mut h = hdr(b"manifest.json", 2);
+        h[F_MAGIC.start..F_VERSION.end].copy_from_slice(b"ustar  \0"); // old GNU
+        fix(&mut h);
+        assert!(matches!(tar_err(&[(h, b"{}")]), ArchiveError::NotUstar { .. }));
+    }
+
+    #[test]
+    fn rejects_non_canonical_fields() {
+        let cases: [(&str, std::ops::Range<usize>, &[u8]); 6] = [
+            ("mode", F_MODE, b"0000755\0"),
+            ("uid", F_UID, b"0001750\0"),
+            ("mtime", F_MTIME, b"14707646440\0"),
+            ("uname", F_UNAME.start..F_UNAME.start + 4, b"root"),
+            ("devmajor", F_DEVMAJOR, b"0000000\0"),
+            ("pad", F_PAD.start..F_PAD.start + 1, b"x"),
+        ];
+        for (field, range, value) in cases {
+            let mut h = hdr(b"manifest.json", 2);
+            h[range].copy_from_slice(value);
+            fix(&mut h);
+            let err = tar_err(&[(h, b"{}")]);
+            assert!(matches!(&err, ArchiveError::NonCanonicalHeader { field: f, entry, .. } if *f == field && entry == "manifest.json"), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_truncated_tar() {
+        let full = tar(&[manifest_part()]);
+        // Inside the content.
+        let err = dec(&z(&full[..513])).unwrap_err();
+        assert!(matches!(&err, ArchiveError::TruncatedEntry { entry, size: 2, available: 1 } if entry == "manifest.json"), "{err}");
+        // Inside the padding.
+        let err = dec(&z(&full[..600])).unwrap_err();
+        assert!(matches!(err, ArchiveError::TruncatedEntry { .. }), "{err}");
+        // Inside a header.
+        assert!(matches!(dec(&z(&full[..100])), Err(ArchiveError::TruncatedHeader { offset: 0 })));
+        // No end-of-archive marker, or only half of it.
+        assert!(matches!(dec(&z(&full[..1024])), Err(ArchiveError::MissingEndOfArchive { offset: 1024 })));
+        assert!(matches!(dec(&z(&full[..1536])), Err(ArchiveError::MissingEndOfArchive { offset: 1536 })));
+        assert!(matches!(dec(&z(&[])), Err(ArchiveError::MissingEndOfArchive { offset: 0 })));
+    }
+
+    #[test]
+    fn rejects_nonzero_padding() {
+        let mut t = tar(&[manifest_part()]);
+        t[600] = 1;
+        let err = dec(&z(&t)).unwrap_err();
+        assert!(matches!(&err, ArchiveError::NonZeroPadding { entry } if entry == "manifest.json"), "{err}");
+    }
+
+    #[test]
+    fn rejects_data_after_end_of_archive() {
+        let mut t = tar(&[manifest_part()]);
+        t.push(7);
+        assert!(matches!(dec(&z(&t)), Err(ArchiveError::DataAfterEndOfArchive { offset: 2048 })));
+        // Even zero padding (as GNU tar writes up to 10240 bytes) is not canonical.
+        let mut t = tar(&[manifest_part()]);
+        t.resize(10240, 0);
+        assert!(matches!(dec(&z(&t)), Err(ArchiveError::DataAfterEndOfArchive { .. })));
+        // A zero block followed by a header (hidden entry after the marker).
+        let mut t = tar_no_end(&[manifest_part()]);
+        t.extend_from_slice(&[0u8; BLOCK]);
+        let meta = hdr(b"meta.json", 0);
+        t.extend_from_slice(&meta);
+        t.extend_from_slice(&[0u8; 2 * BLOCK]);
+        assert!(matches!(dec(&z(&t)), Err(ArchiveError::IncompleteEndOfArchive { offset: 1024 })));
+    }
+
+    #[test]
+    fn requires_manifest() {
+        let t = tar(&[(hdr(b"meta.json", 2), b"{}")]);
+        assert!(matches!(dec(&z(&t)), Err(ArchiveError::MissingManifest)));
+    }
+
+    // ---- encode-side validation --------------------------------------------
+
+    #[test]
+    fn encode_rejects_what_decode_rejects() {
+        let mut e = sample();
+        e.insert("../x".into(), vec![]);
+        assert!(matches!(encode(&e), Err(ArchiveError::InvalidName { .. })));
+        let mut e = sample();
+        e.insert("notes.txt".into(), vec![]);
+        assert!(matches!(encode(&e), Err(ArchiveError::UnknownName { .. })));
+        let mut e = sample();
+        e.insert("manifest.json\0".into(), vec![]);
+        assert!(matches!(encode(&e), Err(ArchiveError::InvalidName { .. })));
+        let mut e = sample();
+        e.insert(blob_name(b"a"), b"b".to_vec());
+        assert!(matches!(encode(&e), Err(ArchiveError::BlobHashMismatch { .. })));
+        let mut e = sample();
+        e.remove(MANIFEST_NAME);
+        assert!(matches!(encode(&e), Err(ArchiveError::MissingManifest)));
+    }
+
+    #[test]
+    fn blob_name_format() {
+        let n = blob_name(b"");
+        assert_eq!(n, "blobs/af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
+        assert!(check_name(n.as_bytes()).is_ok());
+    }
+
+    // ---- properties ------------------------------------------------------------
+
+    fn entries_strategy() -> impl Strategy<Value = Entries> {
+        (
+            proptest::collection::vec(any::<u8>(), 0..600),
+            proptest::option::of(proptest::collection::vec(any::<u8>(), 0..100)),
+            proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..1100), 0..5),
+        )
+            .prop_map(|(m, meta, blobs)| with_blobs(&m, meta.as_deref(), &blobs))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn prop_round_trip(e in entries_strategy()) {
+            let bytes = encode(&e).unwrap();
+            prop_assert_eq!(encode(&e).unwrap(), bytes.clone());
+            prop_assert_eq!(dec(&bytes).unwrap(), e);
+        }
+
+        #[test]
+        fn prop_arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = dec(&bytes);
+            let mut framed = ZSTD_MAGIC.to_vec();
+            framed.extend_from_slice(&bytes);
+            let _ = dec(&framed);
+        }
+
+        #[test]
+        fn prop_arbitrary_tar_never_panics(body in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let _ = dec(&z(&body));
+            // Arbitrary bytes behind a valid header.
+            let mut t = hdr(b"manifest.json", body.len() as u64).to_vec();
+            t.extend_from_slice(&body);
+            let _ = dec(&z(&t));
+        }
+
+        #[test]
+        fn prop_corrupted_archive_errors_or_is_identical(
+            e in entries_strategy(), pos in any::<prop::sample::Index>(), mask in 1u8..=255,
+        ) {
+            let mut bytes = encode(&e).unwrap();
+            let i = pos.index(bytes.len());
+            bytes[i] ^= mask;
+            if let Ok(got) = dec(&bytes) {
+                prop_assert_eq!(got, e);
+            }
+        }
+
+        #[test]
+        fn prop_corrupted_tar_never_panics(
+            e in entries_strategy(), pos in any::<prop::sample::Index>(), value in any::<u8>(),
+        ) {
+            let mut t = write_tar(&e);
+            let i = pos.index(t.len());
+            t[i] = value;
+            let _ = dec(&z(&t));
+        }
+    }
 }
