@@ -703,20 +703,21 @@ impl<'a> Parser<'a> {
             Some('+' | '-' | '.' | '0'..='9') => Value::Number(self.parse_number()?),
             Some(c) if is_id_start(c) => {
                 let word = self.word_at(start);
-                let value =
-                    match word {
-                        "true" => Value::Bool(true),
-                        "false" => Value::Bool(false),
-                        "null" => Value::Null,
-                        "Infinity" | "NaN" => Value::Number(self.parse_number()?),
-                        _ => return Err(self.err(
+                let value = match word {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    "null" => Value::Null,
+                    "Infinity" | "NaN" => Value::Number(self.parse_number()?),
+                    _ => {
+                        return Err(self.err(
                             start,
                             format!(
                                 "expected value, found identifier '{}' (strings must be quoted)",
                                 echo(word)
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 self.pos = start + word.len();
                 value
             }

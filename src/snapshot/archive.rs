@@ -582,21 +582,26 @@ fn check_frame<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Archive
         });
     }
     let frame = &bytes[..frame_len];
+    match zstd_safe::get_frame_content_size(frame) {
+        Ok(Some(n)) if n > limits.max_decompressed => {
+            return Err(ArchiveError::DecompressedTooLarge {
+                limit: limits.max_decompressed,
+                what: format!("zstd frame header declares {n} bytes"),
+            })
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(ArchiveError::ZstdNoContentSize),
+        Err(_) => {
+            return Err(ArchiveError::ZstdCorrupt {
+                detail: "invalid frame header",
+            })
+        }
+    }
     // Frame_Header_Descriptor (RFC 8878 §3.1.1.1.1): bit 2 = Content_Checksum_flag.
-    if frame.len() < 5 || frame[4] & 0b100 == 0 {
+    if frame[4] & 0b100 == 0 {
         return Err(ArchiveError::ZstdNoChecksum);
     }
-    match zstd_safe::get_frame_content_size(frame) {
-        Ok(Some(n)) if n > limits.max_decompressed => Err(ArchiveError::DecompressedTooLarge {
-            limit: limits.max_decompressed,
-            what: format!("zstd frame header declares {n} bytes"),
-        }),
-        Ok(Some(_)) => Ok(frame),
-        Ok(None) => Err(ArchiveError::ZstdNoContentSize),
-        Err(_) => Err(ArchiveError::ZstdCorrupt {
-            detail: "invalid frame header",
-        }),
-    }
+    Ok(frame)
 }
 
 fn map_zstd_error(code: usize, window_log_max: u32) -> ArchiveError {
@@ -641,6 +646,13 @@ impl<'a> FrameReader<'a> {
         })
     }
 
+    fn too_large(&self) -> ArchiveError {
+        ArchiveError::DecompressedTooLarge {
+            limit: self.limit,
+            what: "the zstd stream produced more".to_owned(),
+        }
+    }
+
     /// Decompressed bytes delivered so far (= current tar offset).
     fn offset(&self) -> u64 {
         self.produced
@@ -651,8 +663,12 @@ impl<'a> FrameReader<'a> {
         if buf.is_empty() || self.finished {
             return Ok(0);
         }
-        let allowed = (self.limit.saturating_add(1)).saturating_sub(self.produced);
-        let n = (buf.len() as u64).min(allowed).max(1) as usize;
+        if self.produced > self.limit {
+            return Err(self.too_large());
+        }
+        // Never produce more than limit + 1 bytes in total.
+        let allowed = self.limit.saturating_add(1) - self.produced;
+        let n = (buf.len() as u64).min(allowed) as usize;
         let buf = &mut buf[..n];
         loop {
             let mut input = InBuffer::around(&self.src[self.pos..]);
@@ -667,10 +683,7 @@ impl<'a> FrameReader<'a> {
             if written > 0 {
                 self.produced += written as u64;
                 if self.produced > self.limit {
-                    return Err(ArchiveError::DecompressedTooLarge {
-                        limit: self.limit,
-                        what: "the zstd stream produced more".to_owned(),
-                    });
+                    return Err(self.too_large());
                 }
                 return Ok(written);
             }
@@ -743,7 +756,7 @@ fn parse_tar(r: &mut FrameReader<'_>, limits: &Limits) -> Result<Entries, Archiv
             }
             break;
         }
-        let name = parse_header(
+        let (name, size) = parse_header(
             &block,
             offset,
             entries.len(),
@@ -751,7 +764,6 @@ fn parse_tar(r: &mut FrameReader<'_>, limits: &Limits) -> Result<Entries, Archiv
             previous.as_deref(),
             limits,
         )?;
-        let (name, size) = name;
 
         // Total budget: content + padding must fit max_decompressed.
         let padded = size + padding(size) as u64;
@@ -906,13 +918,12 @@ fn parse_header(
             let sum = header_checksum(&canon);
             put_octal(&mut canon[148..155], u64::from(sum));
         }
-        const FIELDS: [(&str, std::ops::Range<usize>); 14] = [
+        const FIELDS: [(&str, std::ops::Range<usize>); 13] = [
             ("mode", F_MODE),
             ("uid", F_UID),
             ("gid", F_GID),
             ("size", F_SIZE),
             ("mtime", F_MTIME),
-            ("chksum", F_CHKSUM),
             ("typeflag", F_TYPEFLAG..F_TYPEFLAG + 1),
             ("linkname", F_LINKNAME),
             ("uname", F_UNAME),
@@ -930,6 +941,17 @@ fn parse_header(
                     found: show(&h[range]),
                 });
             }
+        }
+        // The checksum value was verified above; its format must be canonical too.
+        let mut chk = [0u8; 8];
+        put_octal(&mut chk[..7], u64::from(computed));
+        chk[7] = b' ';
+        if h[F_CHKSUM] != chk {
+            return Err(ArchiveError::NonCanonicalHeader {
+                entry,
+                field: "chksum",
+                found: show(&h[F_CHKSUM]),
+            });
         }
     } else {
         return Err(ArchiveError::InvalidSizeField {
@@ -1073,7 +1095,10 @@ mod tests {
         let e = sample();
         assert_eq!(dec(&encode(&e).unwrap()).unwrap(), e);
         let only_manifest = with_blobs(b"", None, &[]);
-        assert_eq!(dec(&encode(&only_manifest).unwrap()).unwrap(), only_manifest);
+        assert_eq!(
+            dec(&encode(&only_manifest).unwrap()).unwrap(),
+            only_manifest
+        );
     }
 
     #[test]
@@ -1096,7 +1121,7 @@ mod tests {
         expected.extend_from_slice(b"0000000\0"); // gid
         expected.extend_from_slice(b"00000000005\0"); // size
         expected.extend_from_slice(b"00000000000\0"); // mtime
-        expected.extend_from_slice(b"010172\0 "); // chksum
+        expected.extend_from_slice(b"010441\0 "); // chksum
         expected.push(b'0'); // typeflag
         expected.resize(257, 0); // linkname
         expected.extend_from_slice(b"ustar\0");
@@ -1104,7 +1129,17 @@ mod tests {
         expected.resize(512, 0); // uname, gname, devmajor, devminor, prefix, pad
         assert_eq!(&h[..], &expected[..]);
         // Independent checksum computation.
-        let sum: u32 = expected.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
+        let sum: u32 = expected
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(b)
+                }
+            })
+            .sum();
         assert_eq!(format!("{sum:06o}\0 ").as_bytes(), &h[148..156]);
     }
 
@@ -1136,8 +1171,14 @@ mod tests {
         assert_ne!(bytes[4] & 0b100, 0, "content checksum flag");
         assert_eq!(bytes[4] & 0b11, 0, "no dictionary id");
         let tar_len = write_tar(&sample()).len() as u64;
-        assert_eq!(zstd_safe::get_frame_content_size(&bytes).unwrap(), Some(tar_len));
-        assert_eq!(zstd_safe::find_frame_compressed_size(&bytes).unwrap(), bytes.len());
+        assert_eq!(
+            zstd_safe::get_frame_content_size(&bytes).unwrap(),
+            Some(tar_len)
+        );
+        assert_eq!(
+            zstd_safe::find_frame_compressed_size(&bytes).unwrap(),
+            bytes.len()
+        );
         // Standard zstd decoders read it.
         assert_eq!(zstd::decode_all(&bytes[..]).unwrap(), write_tar(&sample()));
     }
@@ -1155,20 +1196,38 @@ mod tests {
 
     #[test]
     fn rejects_oversized_file_before_anything() {
-        let l = Limits { max_compressed: 10, ..lim() };
-        assert!(matches!(decode(&[0u8; 11], &l), Err(ArchiveError::CompressedTooLarge { size: 11, limit: 10 })));
+        let l = Limits {
+            max_compressed: 10,
+            ..lim()
+        };
+        assert!(matches!(
+            decode(&[0u8; 11], &l),
+            Err(ArchiveError::CompressedTooLarge {
+                size: 11,
+                limit: 10
+            })
+        ));
     }
 
     #[test]
     fn rejects_empty_and_non_zstd() {
         assert!(matches!(dec(b""), Err(ArchiveError::Empty)));
-        assert!(matches!(dec(b"PK\x03\x04zipzip"), Err(ArchiveError::NotZstd { .. })));
+        assert!(matches!(
+            dec(b"PK\x03\x04zipzip"),
+            Err(ArchiveError::NotZstd { .. })
+        ));
         let plain_tar = write_tar(&sample());
         let err = dec(&plain_tar).unwrap_err();
         assert!(matches!(err, ArchiveError::NotZstd { .. }), "{err}");
         // Skippable frames and legacy zstd magics are not the snapshot format.
-        assert!(matches!(dec(&[0x50, 0x2A, 0x4D, 0x18, 0, 0, 0, 0]), Err(ArchiveError::NotZstd { .. })));
-        assert!(matches!(dec(&[0x27, 0xB5, 0x2F, 0xFD, 0, 0]), Err(ArchiveError::NotZstd { .. })));
+        assert!(matches!(
+            dec(&[0x50, 0x2A, 0x4D, 0x18, 0, 0, 0, 0]),
+            Err(ArchiveError::NotZstd { .. })
+        ));
+        assert!(matches!(
+            dec(&[0x27, 0xB5, 0x2F, 0xFD, 0, 0]),
+            Err(ArchiveError::NotZstd { .. })
+        ));
     }
 
     #[test]
@@ -1177,12 +1236,21 @@ mod tests {
         let bomb = rle_frame(8192, 0, Some(1 << 30), true);
         assert!(bomb.len() < 40_000);
         let err = dec(&bomb).unwrap_err();
-        assert!(matches!(err, ArchiveError::DecompressedTooLarge { limit, .. } if limit == 512 << 20), "{err}");
+        assert!(
+            matches!(err, ArchiveError::DecompressedTooLarge { limit, .. } if limit == 512 << 20),
+            "{err}"
+        );
         assert!(err.to_string().contains("decompressed size exceeds"));
         // A genuinely compressed bomb (64 MiB of zeros) against a small limit.
         let real = zstd::bulk::compress(&vec![0u8; 64 << 20], 3).unwrap();
-        let l = Limits { max_decompressed: 1 << 20, ..lim() };
-        assert!(matches!(decode(&real, &l), Err(ArchiveError::DecompressedTooLarge { .. })));
+        let l = Limits {
+            max_decompressed: 1 << 20,
+            ..lim()
+        };
+        assert!(matches!(
+            decode(&real, &l),
+            Err(ArchiveError::DecompressedTooLarge { .. })
+        ));
     }
 
     #[test]
@@ -1191,9 +1259,15 @@ mod tests {
         let bomb = rle_frame(8192, b'A', None, false);
         assert!(matches!(dec(&bomb), Err(ArchiveError::ZstdNoContentSize)));
         // ...and the stream reader itself never yields more than limit + 1 bytes.
-        let l = Limits { max_decompressed: 1 << 20, ..lim() };
+        let l = Limits {
+            max_decompressed: 1 << 20,
+            ..lim()
+        };
         let mut r = FrameReader::new(&bomb, &l).unwrap();
-        assert!(matches!(r.drain(), Err(ArchiveError::DecompressedTooLarge { .. })));
+        assert!(matches!(
+            r.drain(),
+            Err(ArchiveError::DecompressedTooLarge { .. })
+        ));
         assert_eq!(r.offset(), (1 << 20) + 1);
     }
 
@@ -1209,23 +1283,62 @@ mod tests {
 
     #[test]
     fn rejects_window_over_limit() {
-        let big = with_blobs(&noise(3 << 20, 1).iter().map(|b| b'a' + b % 16).collect::<Vec<_>>(), None, &[]);
+        let big = with_blobs(
+            &noise(3 << 20, 1)
+                .iter()
+                .map(|b| b'a' + b % 16)
+                .collect::<Vec<_>>(),
+            None,
+            &[],
+        );
         let bytes = encode(&big).unwrap();
         assert_eq!(dec(&bytes).unwrap(), big);
-        let l = Limits { window_log_max: 12, ..lim() };
+        let l = Limits {
+            window_log_max: 12,
+            ..lim()
+        };
         let err = decode(&bytes, &l).unwrap_err();
-        assert!(matches!(err, ArchiveError::ZstdWindowTooLarge { limit_log: 12 }), "{err}");
-        let l = Limits { window_log_max: 99, ..lim() };
-        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::InvalidWindowLogMax { value: 99 })));
+        assert!(
+            matches!(err, ArchiveError::ZstdWindowTooLarge { limit_log: 12 }),
+            "{err}"
+        );
+        let l = Limits {
+            window_log_max: 99,
+            ..lim()
+        };
+        assert!(matches!(
+            decode(&bytes, &l),
+            Err(ArchiveError::InvalidWindowLogMax { value: 99 })
+        ));
     }
 
     #[test]
     fn rejects_truncation_at_any_point() {
         let bytes = encode(&sample()).unwrap();
         let n = bytes.len();
-        for cut in [1, 2, 3, 4, 5, 6, 10, 13, 20, n / 3, n / 2, n - 9, n - 5, n - 4, n - 3, n - 1] {
+        for cut in [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            10,
+            13,
+            20,
+            n / 3,
+            n / 2,
+            n - 9,
+            n - 5,
+            n - 4,
+            n - 3,
+            n - 1,
+        ] {
             let err = dec(&bytes[..cut]).unwrap_err();
-            assert!(matches!(err, ArchiveError::ZstdTruncated), "cut {cut}: {err}");
+            assert!(
+                matches!(err, ArchiveError::ZstdTruncated),
+                "cut {cut}: {err}"
+            );
         }
     }
 
@@ -1235,7 +1348,10 @@ mod tests {
         let n = bytes.len();
         bytes.push(0);
         let err = dec(&bytes).unwrap_err();
-        assert!(matches!(err, ArchiveError::TrailingData { frame_len, extra: 1 } if frame_len == n as u64), "{err}");
+        assert!(
+            matches!(err, ArchiveError::TrailingData { frame_len, extra: 1 } if frame_len == n as u64),
+            "{err}"
+        );
         // A second, valid frame is trailing data too.
         let mut two = encode(&sample()).unwrap();
         two.extend_from_slice(&encode(&sample()).unwrap());
@@ -1253,7 +1369,10 @@ mod tests {
                 b[i] ^= mask;
                 match dec(&b) {
                     Err(_) => errors += 1,
-                    Ok(got) => assert_eq!(got, e, "byte {i} mask {mask:#x} changed the content silently"),
+                    Ok(got) => assert_eq!(
+                        got, e,
+                        "byte {i} mask {mask:#x} changed the content silently"
+                    ),
                 }
             }
         }
@@ -1263,7 +1382,7 @@ mod tests {
     #[test]
     fn flipped_byte_in_blob_is_a_checksum_error() {
         let blob = noise(4096, 3);
-        let e = with_blobs(MANIFEST, None, &[blob.clone()]);
+        let e = with_blobs(MANIFEST, None, std::slice::from_ref(&blob));
         let mut bytes = encode(&e).unwrap();
         let at = find(&bytes, &blob[1000..1064]).expect("incompressible blob stored verbatim") + 10;
         bytes[at] ^= 0x20;
@@ -1288,8 +1407,13 @@ mod tests {
         let t = tar(&[(hdr(claimed.as_bytes(), 3), b"bad"), manifest_part()]);
         let err = dec(&z(&t)).unwrap_err();
         let actual = blake3::hash(b"bad").to_hex().to_string();
-        assert!(matches!(&err, ArchiveError::BlobHashMismatch { entry, actual: a } if *entry == claimed && *a == actual));
-        assert_eq!(err.to_string(), format!("blob {claimed}: content hash is {actual}"));
+        assert!(
+            matches!(&err, ArchiveError::BlobHashMismatch { entry, actual: a } if *entry == claimed && *a == actual)
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("blob {claimed}: content hash is {actual}")
+        );
     }
 
     // ---- tar layer -----------------------------------------------------------
@@ -1300,7 +1424,10 @@ mod tests {
 
     fn assert_invalid_name(name: &[u8]) {
         let err = tar_err(&[(hdr(name, 1), b"x"), manifest_part()]);
-        assert!(matches!(err, ArchiveError::InvalidName { .. }), "{name:?}: {err}");
+        assert!(
+            matches!(err, ArchiveError::InvalidName { .. }),
+            "{name:?}: {err}"
+        );
     }
 
     #[test]
@@ -1322,7 +1449,16 @@ mod tests {
         h[14] = b'x'; // "manifest.json\0x"
         fix(&mut h);
         let err = tar_err(&[(h, b"{}")]);
-        assert!(matches!(err, ArchiveError::InvalidName { reason: "contains a NUL byte", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ArchiveError::InvalidName {
+                    reason: "contains a NUL byte",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1331,18 +1467,30 @@ mod tests {
         h[F_PREFIX.start..F_PREFIX.start + 3].copy_from_slice(b"etc");
         fix(&mut h);
         let err = tar_err(&[(h, b"{}")]);
-        assert!(matches!(&err, ArchiveError::InvalidName { entry, .. } if entry == "etc/manifest.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::InvalidName { entry, .. } if entry == "etc/manifest.json"),
+            "{err}"
+        );
     }
 
     #[test]
     fn rejects_unknown_names() {
         for name in [&b"evil.sh"[..], b"blobs/abc", b"META.json", b"blobs/"] {
             let err = tar_err(&[(hdr(name, 1), b"x"), manifest_part()]);
-            assert!(matches!(err, ArchiveError::UnknownName { .. } | ArchiveError::InvalidName { .. }), "{err}");
+            assert!(
+                matches!(
+                    err,
+                    ArchiveError::UnknownName { .. } | ArchiveError::InvalidName { .. }
+                ),
+                "{err}"
+            );
         }
         let upper = format!("blobs/{}", "A".repeat(64));
         let err = tar_err(&[(hdr(upper.as_bytes(), 1), b"x"), manifest_part()]);
-        assert!(matches!(&err, ArchiveError::UnknownName { entry } if *entry == upper), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::UnknownName { entry } if *entry == upper),
+            "{err}"
+        );
         let err = tar_err(&[(hdr(b"evil.sh", 1), b"x")]);
         assert!(matches!(err, ArchiveError::UnknownName { .. }), "{err}");
     }
@@ -1380,7 +1528,16 @@ mod tests {
         h[F_TYPEFLAG] = b'x';
         fix(&mut h);
         let err = tar_err(&[(h, pax), manifest_part()]);
-        assert!(matches!(err, ArchiveError::UnsupportedEntryType { kind: EntryKind::PaxHeader, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ArchiveError::UnsupportedEntryType {
+                    kind: EntryKind::PaxHeader,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("PAX extended header"));
         // Directory named like the blob dir.
         let err = tar_err(&[(with_type(b"blobs/", b'5'), b""), manifest_part()]);
@@ -1390,10 +1547,16 @@ mod tests {
     #[test]
     fn rejects_duplicates_and_unsorted() {
         let err = tar_err(&[manifest_part(), manifest_part()]);
-        assert!(matches!(&err, ArchiveError::DuplicateEntry { entry } if entry == "manifest.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::DuplicateEntry { entry } if entry == "manifest.json"),
+            "{err}"
+        );
         let meta = (hdr(b"meta.json", 2), &b"{}"[..]);
         let err = tar_err(&[meta, manifest_part()]);
-        assert!(matches!(&err, ArchiveError::UnsortedEntry { entry, previous } if entry == "manifest.json" && previous == "meta.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::UnsortedEntry { entry, previous } if entry == "manifest.json" && previous == "meta.json"),
+            "{err}"
+        );
         let b = blob_name(b"x");
         let err = tar_err(&[manifest_part(), (hdr(b.as_bytes(), 1), b"x")]);
         assert!(matches!(err, ArchiveError::UnsortedEntry { .. }), "{err}");
@@ -1404,48 +1567,86 @@ mod tests {
         // Header claims 100 MiB; no content follows. Must fail on the header.
         let b = blob_name(b"x");
         let err = tar_err(&[(hdr(b.as_bytes(), 100 << 20), b"")]);
-        assert!(matches!(&err, ArchiveError::EntryTooLarge { entry, size, limit } if *entry == b && *size == 100 << 20 && *limit == 64 << 20), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::EntryTooLarge { entry, size, limit } if *entry == b && *size == 100 << 20 && *limit == 64 << 20),
+            "{err}"
+        );
         assert!(err.to_string().contains("max_entry_size"));
-        let l = Limits { max_manifest_size: 1, ..lim() };
+        let l = Limits {
+            max_manifest_size: 1,
+            ..lim()
+        };
         let err = decode(&z(&tar(&[manifest_part()])), &l).unwrap_err();
-        assert!(matches!(err, ArchiveError::ManifestTooLarge { size: 2, limit: 1 }), "{err}");
+        assert!(
+            matches!(err, ArchiveError::ManifestTooLarge { size: 2, limit: 1 }),
+            "{err}"
+        );
         // Sum of entries bounded by max_decompressed.
-        let l = Limits { max_decompressed: 4096, ..lim() };
+        let l = Limits {
+            max_decompressed: 4096,
+            ..lim()
+        };
         let blob = noise(3000, 9);
         let bytes = encode(&with_blobs(MANIFEST, None, &[blob])).unwrap();
-        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::DecompressedTooLarge { .. })));
+        assert!(matches!(
+            decode(&bytes, &l),
+            Err(ArchiveError::DecompressedTooLarge { .. })
+        ));
     }
 
     #[test]
     fn rejects_too_many_entries() {
         let e = with_blobs(MANIFEST, None, &[b"a".to_vec(), b"b".to_vec()]);
         let bytes = encode(&e).unwrap();
-        let l = Limits { max_entries: 2, ..lim() };
-        assert!(matches!(decode(&bytes, &l), Err(ArchiveError::TooManyEntries { limit: 2, .. })));
-        let l = Limits { max_entries: 3, ..lim() };
+        let l = Limits {
+            max_entries: 2,
+            ..lim()
+        };
+        assert!(matches!(
+            decode(&bytes, &l),
+            Err(ArchiveError::TooManyEntries { limit: 2, .. })
+        ));
+        let l = Limits {
+            max_entries: 3,
+            ..lim()
+        };
         assert_eq!(decode(&bytes, &l).unwrap(), e);
     }
 
     #[test]
     fn rejects_bad_size_fields() {
         let mut h = hdr(b"manifest.json", 2);
-        h[F_SIZE] = [0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+        h[F_SIZE].copy_from_slice(&[0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
         fix(&mut h);
         let err = tar_err(&[(h, b"{}")]);
-        assert!(matches!(err, ArchiveError::InvalidSizeField { reason, .. } if reason.contains("base-256")), "{err}");
-        for field in [b"0000000000x\0", b"00000000009\0", b"000000000022", b"\0\0\0\0\0\0\0\0\0\0\0\0"] {
+        assert!(
+            matches!(err, ArchiveError::InvalidSizeField { reason, .. } if reason.contains("base-256")),
+            "{err}"
+        );
+        for field in [
+            b"0000000000x\0",
+            b"00000000009\0",
+            b"000000000022",
+            b"\0\0\0\0\0\0\0\0\0\0\0\0",
+        ] {
             let mut h = hdr(b"manifest.json", 2);
             h[F_SIZE].copy_from_slice(field);
             fix(&mut h);
             let err = tar_err(&[(h, b"{}")]);
-            assert!(matches!(err, ArchiveError::InvalidSizeField { .. }), "{err}");
+            assert!(
+                matches!(err, ArchiveError::InvalidSizeField { .. }),
+                "{err}"
+            );
         }
         // Parseable but not canonical (space-terminated, short).
         let mut h = hdr(b"manifest.json", 2);
         h[F_SIZE].copy_from_slice(b"         2 \0");
         fix(&mut h);
         let err = tar_err(&[(h, b"{}")]);
-        assert!(matches!(err, ArchiveError::NonCanonicalHeader { field: "size", .. }), "{err}");
+        assert!(
+            matches!(err, ArchiveError::NonCanonicalHeader { field: "size", .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1453,11 +1654,17 @@ mod tests {
         let mut h = hdr(b"manifest.json", 2);
         h[0] = b'M';
         let err = tar_err(&[(h, b"{}")]);
-        assert!(matches!(&err, ArchiveError::HeaderChecksum { entry, offset: 0, .. } if entry == "Manifest.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::HeaderChecksum { entry, offset: 0, .. } if entry == "Manifest.json"),
+            "{err}"
+        );
         let mut h = hdr(b"manifest.json", 2);
         h[F_MAGIC.start..F_VERSION.end].copy_from_slice(b"ustar  \0"); // old GNU
         fix(&mut h);
-        assert!(matches!(tar_err(&[(h, b"{}")]), ArchiveError::NotUstar { .. }));
+        assert!(matches!(
+            tar_err(&[(h, b"{}")]),
+            ArchiveError::NotUstar { .. }
+        ));
     }
 
     #[test]
@@ -1475,8 +1682,30 @@ mod tests {
             h[range].copy_from_slice(value);
             fix(&mut h);
             let err = tar_err(&[(h, b"{}")]);
-            assert!(matches!(&err, ArchiveError::NonCanonicalHeader { field: f, entry, .. } if *f == field && entry == "manifest.json"), "{field}: {err}");
+            assert!(
+                matches!(&err, ArchiveError::NonCanonicalHeader { field: f, entry, .. } if *f == field && entry == "manifest.json"),
+                "{field}: {err}"
+            );
         }
+    }
+
+    #[test]
+    fn rejects_non_canonical_checksum_format() {
+        // Correct value, GNU-style 7 digits + NUL instead of 6 digits + NUL + space.
+        let mut h = hdr(b"manifest.json", 2);
+        let sum = header_checksum(&h);
+        h[F_CHKSUM].copy_from_slice(format!("{sum:07o}\0").as_bytes());
+        let err = tar_err(&[(h, b"{}")]);
+        assert!(
+            matches!(
+                err,
+                ArchiveError::NonCanonicalHeader {
+                    field: "chksum",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1484,16 +1713,31 @@ mod tests {
         let full = tar(&[manifest_part()]);
         // Inside the content.
         let err = dec(&z(&full[..513])).unwrap_err();
-        assert!(matches!(&err, ArchiveError::TruncatedEntry { entry, size: 2, available: 1 } if entry == "manifest.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::TruncatedEntry { entry, size: 2, available: 1 } if entry == "manifest.json"),
+            "{err}"
+        );
         // Inside the padding.
         let err = dec(&z(&full[..600])).unwrap_err();
         assert!(matches!(err, ArchiveError::TruncatedEntry { .. }), "{err}");
         // Inside a header.
-        assert!(matches!(dec(&z(&full[..100])), Err(ArchiveError::TruncatedHeader { offset: 0 })));
+        assert!(matches!(
+            dec(&z(&full[..100])),
+            Err(ArchiveError::TruncatedHeader { offset: 0 })
+        ));
         // No end-of-archive marker, or only half of it.
-        assert!(matches!(dec(&z(&full[..1024])), Err(ArchiveError::MissingEndOfArchive { offset: 1024 })));
-        assert!(matches!(dec(&z(&full[..1536])), Err(ArchiveError::MissingEndOfArchive { offset: 1536 })));
-        assert!(matches!(dec(&z(&[])), Err(ArchiveError::MissingEndOfArchive { offset: 0 })));
+        assert!(matches!(
+            dec(&z(&full[..1024])),
+            Err(ArchiveError::MissingEndOfArchive { offset: 1024 })
+        ));
+        assert!(matches!(
+            dec(&z(&full[..1536])),
+            Err(ArchiveError::MissingEndOfArchive { offset: 1536 })
+        ));
+        assert!(matches!(
+            dec(&z(&[])),
+            Err(ArchiveError::MissingEndOfArchive { offset: 0 })
+        ));
     }
 
     #[test]
@@ -1501,25 +1745,37 @@ mod tests {
         let mut t = tar(&[manifest_part()]);
         t[600] = 1;
         let err = dec(&z(&t)).unwrap_err();
-        assert!(matches!(&err, ArchiveError::NonZeroPadding { entry } if entry == "manifest.json"), "{err}");
+        assert!(
+            matches!(&err, ArchiveError::NonZeroPadding { entry } if entry == "manifest.json"),
+            "{err}"
+        );
     }
 
     #[test]
     fn rejects_data_after_end_of_archive() {
         let mut t = tar(&[manifest_part()]);
         t.push(7);
-        assert!(matches!(dec(&z(&t)), Err(ArchiveError::DataAfterEndOfArchive { offset: 2048 })));
+        assert!(matches!(
+            dec(&z(&t)),
+            Err(ArchiveError::DataAfterEndOfArchive { offset: 2048 })
+        ));
         // Even zero padding (as GNU tar writes up to 10240 bytes) is not canonical.
         let mut t = tar(&[manifest_part()]);
         t.resize(10240, 0);
-        assert!(matches!(dec(&z(&t)), Err(ArchiveError::DataAfterEndOfArchive { .. })));
+        assert!(matches!(
+            dec(&z(&t)),
+            Err(ArchiveError::DataAfterEndOfArchive { .. })
+        ));
         // A zero block followed by a header (hidden entry after the marker).
         let mut t = tar_no_end(&[manifest_part()]);
         t.extend_from_slice(&[0u8; BLOCK]);
         let meta = hdr(b"meta.json", 0);
         t.extend_from_slice(&meta);
         t.extend_from_slice(&[0u8; 2 * BLOCK]);
-        assert!(matches!(dec(&z(&t)), Err(ArchiveError::IncompleteEndOfArchive { offset: 1024 })));
+        assert!(matches!(
+            dec(&z(&t)),
+            Err(ArchiveError::IncompleteEndOfArchive { offset: 1024 })
+        ));
     }
 
     #[test]
@@ -1543,7 +1799,10 @@ mod tests {
         assert!(matches!(encode(&e), Err(ArchiveError::InvalidName { .. })));
         let mut e = sample();
         e.insert(blob_name(b"a"), b"b".to_vec());
-        assert!(matches!(encode(&e), Err(ArchiveError::BlobHashMismatch { .. })));
+        assert!(matches!(
+            encode(&e),
+            Err(ArchiveError::BlobHashMismatch { .. })
+        ));
         let mut e = sample();
         e.remove(MANIFEST_NAME);
         assert!(matches!(encode(&e), Err(ArchiveError::MissingManifest)));
@@ -1552,7 +1811,10 @@ mod tests {
     #[test]
     fn blob_name_format() {
         let n = blob_name(b"");
-        assert_eq!(n, "blobs/af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262");
+        assert_eq!(
+            n,
+            "blobs/af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
+        );
         assert!(check_name(n.as_bytes()).is_ok());
     }
 

@@ -58,7 +58,10 @@ pub fn apply(ctx: &Ctx, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
                 check_id: js_trim(e.get("checkId")?.as_str()?),
                 title: non_blank_lower(e.get("titleIncludes")),
                 detail: non_blank_lower(e.get("detailIncludes")),
-                reason: e.get("reason").and_then(Value::as_str).map(|r| js_trim(r).to_string()),
+                reason: e
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .map(|r| js_trim(r).to_string()),
             })
         })
         .collect();
@@ -66,13 +69,19 @@ pub fn apply(ctx: &Ctx, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed
     for f in findings {
         let hit = rules.iter().find(|r| {
             r.check_id == f.check_id
-                && r.title.as_ref().is_none_or(|t| f.title.to_lowercase().contains(t))
-                && r.detail.as_ref().is_none_or(|d| f.detail.to_lowercase().contains(d))
+                && r.title
+                    .as_ref()
+                    .is_none_or(|t| f.title.to_lowercase().contains(t))
+                && r.detail
+                    .as_ref()
+                    .is_none_or(|d| f.detail.to_lowercase().contains(d))
         });
         match hit {
             Some(r) => suppressed.push(Suppressed {
                 finding: f,
-                suppression: Suppression { reason: r.reason.clone() },
+                suppression: Suppression {
+                    reason: r.reason.clone(),
+                },
             }),
             None => active.push(f),
         }
@@ -116,7 +125,10 @@ mod tests {
         assert!(ids.contains(&"gateway.loopback_no_auth"));
         assert_eq!(ids.last(), Some(&"security.audit.suppressions.active"));
         assert_eq!(r.suppressed.len(), 1);
-        assert_eq!(r.suppressed[0].suppression.reason.as_deref(), Some("local dev"));
+        assert_eq!(
+            r.suppressed[0].suppression.reason.as_deref(),
+            Some("local dev")
+        );
         assert_eq!(r.summary.info, 2);
     }
 }
