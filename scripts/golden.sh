@@ -29,9 +29,12 @@ if [ $# -eq 0 ]; then
   set -- "$repo"/tests/cases/*/
 fi
 
+# The parity target is 2026.5.20: pin it (peer/openclaw honours PEER_VERSION).
+export PEER_VERSION=2026.5.20
+
 # Install the reference up front (idempotent; npm progress goes to stderr) so a failed install
 # is not mistaken for a refused config.
-"$peer/install.sh" >/dev/null
+"$peer/install.sh" "$PEER_VERSION" >/dev/null
 
 raw="$(mktemp)"
 trap 'rm -f "$raw"' EXIT

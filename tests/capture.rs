@@ -18,7 +18,11 @@ fn fingerprint(root: &Path) -> BTreeMap<String, (u32, u32, i64, i64, Vec<u8>)> {
         for e in fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
             let m = fs::symlink_metadata(&p).unwrap();
-            let content = if m.file_type().is_file() { fs::read(&p).unwrap() } else { Vec::new() };
+            let content = if m.file_type().is_file() {
+                fs::read(&p).unwrap()
+            } else {
+                Vec::new()
+            };
             if m.is_dir() {
                 stack.push(p.clone());
             }
@@ -29,7 +33,10 @@ fn fingerprint(root: &Path) -> BTreeMap<String, (u32, u32, i64, i64, Vec<u8>)> {
         }
     }
     let m = fs::metadata(root).unwrap();
-    out.insert(String::from("."), (m.mode(), m.uid(), m.mtime(), m.mtime_nsec(), Vec::new()));
+    out.insert(
+        String::from("."),
+        (m.mode(), m.uid(), m.mtime(), m.mtime_nsec(), Vec::new()),
+    );
     out
 }
 
@@ -38,10 +45,19 @@ fn capturing_twice_gives_identical_bytes_and_writes_nothing() {
     for host in common::cases("hosts") {
         let home = common::lay_out(&host);
         let before = fingerprint(home.path());
-        let a = common::capture_home(home.path(), "x", true).to_bytes().unwrap();
-        let b = common::capture_home(home.path(), "x", true).to_bytes().unwrap();
+        let a = common::capture_home(home.path(), "x", true)
+            .to_bytes()
+            .unwrap();
+        let b = common::capture_home(home.path(), "x", true)
+            .to_bytes()
+            .unwrap();
         assert_eq!(a, b, "{}", host.display());
-        assert_eq!(before, fingerprint(home.path()), "capture changed the host {}", host.display());
+        assert_eq!(
+            before,
+            fingerprint(home.path()),
+            "capture changed the host {}",
+            host.display()
+        );
     }
 }
 
@@ -57,9 +73,18 @@ fn no_secret_survives_and_findings_are_unchanged() {
         plain.extend(b);
     }
     plain.extend(redacted.manifest_bytes());
-    for secret in ["changeme-gw-token-01", "AAH-example-not-a-real-bot-token-xyz"] {
-        assert!(!contains(&plain, secret.as_bytes()), "{secret} in snapshot content");
-        assert!(!contains(&bytes, secret.as_bytes()), "{secret} in snapshot file");
+    for secret in [
+        "changeme-gw-token-01",
+        "AAH-example-not-a-real-bot-token-xyz",
+    ] {
+        assert!(
+            !contains(&plain, secret.as_bytes()),
+            "{secret} in snapshot content"
+        );
+        assert!(
+            !contains(&bytes, secret.as_bytes()),
+            "{secret} in snapshot file"
+        );
     }
     assert!(redacted.manifest.redaction.secrets >= 2);
     assert_eq!(audit(&redacted).findings, audit(&raw).findings);

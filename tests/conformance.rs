@@ -15,12 +15,18 @@ fn findings_match_the_reference_for_implemented_checks() {
     let implemented: BTreeSet<&str> = registry::all().iter().map(|c| c.id).collect();
     let mut cases = common::cases("cases");
     cases.extend(common::cases("hosts"));
-    assert!(cases.len() >= 20, "expected the golden host cases, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected the golden host cases, found {}",
+        cases.len()
+    );
     let mut compared = 0;
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let Ok(golden) = fs::read_to_string(case.join("reference.txt")) else { continue };
+        let Ok(golden) = fs::read_to_string(case.join("reference.txt")) else {
+            continue;
+        };
         let home = common::lay_out(case);
         let snap = common::capture_home(home.path(), &name, true);
         let report = audit(&snap);
@@ -29,15 +35,29 @@ fn findings_match_the_reference_for_implemented_checks() {
         }
         let expected: Vec<String> = golden
             .lines()
-            .filter(|l| l.split_once(' ').is_some_and(|(_, id)| implemented.contains(id)))
+            .filter(|l| {
+                l.split_once(' ')
+                    .is_some_and(|(_, id)| implemented.contains(id))
+            })
             .map(String::from)
             .collect();
         let ours = common::reduced(&report);
         compared += 1;
         if ours != expected {
-            failures.push(format!("{name}:\n  reference: {expected:?}\n  clawprint: {ours:?}"));
+            failures.push(format!(
+                "{name}:\n  reference: {expected:?}\n  clawprint: {ours:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {compared} cases differ:\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "conformance: {compared} cases compared with the reference, {} match",
+        compared - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(compared >= 20, "only {compared} cases compared");
 }

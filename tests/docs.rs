@@ -11,5 +11,8 @@ fn checks_md_is_generated_from_the_registry() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "docs/checks.md is stale: run `just docs`");
+    assert!(
+        committed == generated,
+        "docs/checks.md is stale: run `just docs`"
+    );
 }

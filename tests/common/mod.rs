@@ -21,7 +21,10 @@ pub fn repo() -> PathBuf {
 
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
-    let mut names: Vec<_> = fs::read_dir(from).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = fs::read_dir(from)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     for name in names {
         let (src, dst) = (from.join(&name), to.join(&name));
@@ -100,7 +103,11 @@ pub fn reduced(report: &Report) -> Vec<String> {
 pub fn cases(dir: &str) -> Vec<PathBuf> {
     let root = repo().join("tests").join(dir);
     let mut out: Vec<PathBuf> = fs::read_dir(&root)
-        .map(|rd| rd.map(|e| e.unwrap().path()).filter(|p| p.join("home").is_dir()).collect())
+        .map(|rd| {
+            rd.map(|e| e.unwrap().path())
+                .filter(|p| p.join("home").is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
