@@ -39,6 +39,24 @@ pub struct CheckDef {
     pub doc: &'static str,
 }
 
+impl CheckDef {
+    pub const fn new(
+        id: &'static str,
+        area: Area,
+        severity: &'static str,
+        fixable: bool,
+        doc: &'static str,
+    ) -> CheckDef {
+        CheckDef {
+            id,
+            area,
+            severity,
+            fixable,
+            doc,
+        }
+    }
+}
+
 /// Every check, in the order the reference can emit them.
 pub fn all() -> Vec<&'static CheckDef> {
     let families: &[&[CheckDef]] = &[

@@ -183,6 +183,8 @@ struct Capturer<'a> {
 
 /// Include texts as the capture sees them, with the loader's verdict per file.
 struct HostIncludes {
+    /// Discovery order.
+    order: Vec<load::Discovered>,
     texts: BTreeMap<String, Option<String>>,
     errors: BTreeMap<String, Option<String>>,
 }
@@ -533,7 +535,7 @@ impl Capturer<'_> {
         }
     }
 
-    fn read_includes(&mut self, raw: &Value, config_path: &str) -> IncludesRead {
+    fn read_includes(&mut self, raw: &Value, config_path: &str) -> HostIncludes {
         let loc = self.loc;
         let root_dir = load::dirname(config_path);
         let root_real = hostfs::realpath(Path::new(&root_dir))
@@ -541,6 +543,7 @@ impl Capturer<'_> {
             .unwrap_or_else(|_| root_dir.clone());
         let roots = discover::include_roots(&self.spec.env, &loc.home, &self.spec.cwd);
         let mut src = HostIncludes {
+            order: Vec::new(),
             texts: BTreeMap::new(),
             errors: BTreeMap::new(),
         };
@@ -569,28 +572,10 @@ impl Capturer<'_> {
                 src.errors.insert(d.path.clone(), error);
             }
             if !grew {
-                return IncludesRead {
-                    order: found,
-                    texts: src.texts,
-                    errors: src.errors,
-                };
+                src.order = found;
+                return src;
             }
         }
-    }
-}
-
-struct IncludesRead {
-    order: Vec<load::Discovered>,
-    texts: BTreeMap<String, Option<String>>,
-    errors: BTreeMap<String, Option<String>>,
-}
-
-impl IncludeSource for IncludesRead {
-    fn text(&self, path: &str) -> Option<String> {
-        self.texts.get(path).cloned().flatten()
-    }
-    fn loader_error(&self, path: &str) -> Option<String> {
-        self.errors.get(path).cloned().flatten()
     }
 }
 

@@ -13,13 +13,7 @@ const fn def(
     fixable: bool,
     doc: &'static str,
 ) -> CheckDef {
-    CheckDef {
-        id,
-        area: Area::Filesystem,
-        severity,
-        fixable,
-        doc,
-    }
+    CheckDef::new(id, Area::Filesystem, severity, fixable, doc)
 }
 
 pub const CHECKS: &[CheckDef] = &[

@@ -14,13 +14,7 @@ const fn def(
     fixable: bool,
     doc: &'static str,
 ) -> CheckDef {
-    CheckDef {
-        id,
-        area: Area::Gateway,
-        severity,
-        fixable,
-        doc,
-    }
+    CheckDef::new(id, Area::Gateway, severity, fixable, doc)
 }
 
 pub const CHECKS: &[CheckDef] = &[
