@@ -32,9 +32,17 @@ fn findings_match_the_reference_for_implemented_checks() {
         let report = audit(&snap);
         if golden.trim() == "REFUSED" {
             // Refusals clawprint can recognise (syntax, includes) must say so; schema refusals are issue 3.
-            let knowable = ["B2-refused-invalid-json5", "B5-refused-include-missing", "30-include-outside-dir"];
-            if knowable.contains(&name.as_str()) && !report.notes.iter().any(|n| n.message.contains("refuse")) {
-                failures.push(format!("{name}: OpenClaw refuses this config but clawprint gives no note"));
+            let knowable = [
+                "B2-refused-invalid-json5",
+                "B5-refused-include-missing",
+                "30-include-outside-dir",
+            ];
+            if knowable.contains(&name.as_str())
+                && !report.notes.iter().any(|n| n.message.contains("refuse"))
+            {
+                failures.push(format!(
+                    "{name}: OpenClaw refuses this config but clawprint gives no note"
+                ));
             }
             continue;
         }
