@@ -36,7 +36,7 @@ pub const SMALL_FILE_MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// Default entry limit of the state-tree walk.
 pub const DEFAULT_ENTRY_LIMIT: u64 = 200_000;
 
-/// Environment variables whose values are not secrets (kept as they are).
+/// Environment variables the audit reads whose values are not secrets (paths, modes): kept as they are.
 pub const PLAIN_ENV: &[&str] = &[
     "HOME",
     "USERPROFILE",
@@ -47,20 +47,11 @@ pub const PLAIN_ENV: &[&str] = &[
     "OPENCLAW_INCLUDE_ROOTS",
     "OPENCLAW_SERVICE_KIND",
     "OPENCLAW_PROFILE",
-    "OPENCLAW_NIX_MODE",
 ];
 
-/// Environment variables the audit reads besides those the config references.
-pub const KNOWN_ENV: &[&str] = &[
-    "HOME",
-    "USERPROFILE",
-    "OPENCLAW_HOME",
-    "OPENCLAW_STATE_DIR",
-    "OPENCLAW_CONFIG_PATH",
-    "OPENCLAW_OAUTH_DIR",
-    "OPENCLAW_INCLUDE_ROOTS",
-    "OPENCLAW_SERVICE_KIND",
-    "OPENCLAW_PROFILE",
+/// Environment variables the audit reads whose values are secrets (recorded as markers). Together with
+/// [`PLAIN_ENV`] and every `${VAR}` the config references, this is what capture records.
+pub const SECRET_ENV: &[&str] = &[
     "OPENCLAW_GATEWAY_TOKEN",
     "OPENCLAW_GATEWAY_PASSWORD",
     // Search providers (models.small_params reads whether one is configured).
@@ -211,6 +202,15 @@ impl Capturer<'_> {
         }
     }
 
+    /// An environment value as recorded: paths (aliased) for the plain names, a marker for everything else.
+    fn env_record(&mut self, name: &str, value: &str) -> String {
+        if PLAIN_ENV.contains(&name) {
+            self.rec_str(value)
+        } else {
+            self.redactor.secret(value)
+        }
+    }
+
     fn diag(&mut self, path: &Path, code: &str, message: impl Into<String>) {
         let path = if path.as_os_str().is_empty() {
             String::new()
@@ -355,7 +355,11 @@ impl Capturer<'_> {
         let includes = self.read_includes(&raw, &config_path_str);
 
         // 3. Environment: known names and every reference in the config and its includes.
-        let mut wanted: BTreeSet<String> = KNOWN_ENV.iter().map(|s| s.to_string()).collect();
+        let mut wanted: BTreeSet<String> = PLAIN_ENV
+            .iter()
+            .chain(SECRET_ENV)
+            .map(|s| s.to_string())
+            .collect();
         let mut texts: Vec<&str> = Vec::new();
         texts.extend(config_text.as_deref());
         texts.extend(includes.texts.values().flatten().map(String::as_str));
@@ -366,15 +370,13 @@ impl Capturer<'_> {
             .iter()
             .filter_map(|k| self.spec.env.get(k).map(|v| (k.clone(), v.clone())))
             .collect();
-        let mut env_rec = BTreeMap::new();
-        for (k, v) in env {
-            let value = if PLAIN_ENV.contains(&k.as_str()) {
-                self.rec_str(&v)
-            } else {
-                self.redactor.secret(&v)
-            };
-            env_rec.insert(k, value);
-        }
+        let env_rec: BTreeMap<String, String> = env
+            .into_iter()
+            .map(|(k, v)| {
+                let value = self.env_record(&k, &v);
+                (k, value)
+            })
+            .collect();
         let dotenv_path = loc.state_dir.join(".env");
         let mut dotenv = BTreeMap::new();
         let mut dotenv_raw = BTreeMap::new();
@@ -384,15 +386,11 @@ impl Capturer<'_> {
                 .into_iter()
                 .filter(|(_, v)| !crate::config::secret::js_trim(v).is_empty())
                 .collect();
-            dotenv_raw = vars.clone();
-            for (k, v) in vars {
-                let value = if PLAIN_ENV.contains(&k.as_str()) {
-                    self.rec_str(&v)
-                } else {
-                    self.redactor.secret(&v)
-                };
-                dotenv.insert(k, value);
+            for (k, v) in &vars {
+                let value = self.env_record(k, v);
+                dotenv.insert(k.clone(), value);
             }
+            dotenv_raw = vars;
         }
 
         // 4. Config and include content, redacted in discovery order.
@@ -429,19 +427,14 @@ impl Capturer<'_> {
         }
 
         // 5. The state tree, then the paths the audit and fix need wherever they are.
-        let walk = walk::walk(self, &loc.state_dir.clone(), self.opts.entry_limit);
+        let walk = walk::walk(self, &loc.state_dir, self.opts.entry_limit);
         self.record(&loc.config_path);
         for d in &includes.order {
             self.record(Path::new(&d.path));
         }
-        self.record_tree_shallow(&loc.credentials_dir.clone());
-        let loaded = load::load(
-            raw.clone(),
-            &config_path_str,
-            &includes,
-            &self.spec.env.clone(),
-            &dotenv_raw,
-        );
+        self.record_tree_shallow(&loc.credentials_dir);
+        let spec = self.spec;
+        let loaded = load::load(raw, &config_path_str, &includes, &spec.env, &dotenv_raw);
         if let Some(log) = crate::config::paths::log_file(
             &loaded.resolved,
             &loc.home.to_string_lossy(),
@@ -453,8 +446,8 @@ impl Capturer<'_> {
         self.capture_json_content(&approvals, false);
 
         // 6. Content of the small state files the audit reads.
-        let cred = loc.credentials_dir.clone();
-        if let Ok(names) = hostfs::read_dir_names(&cred) {
+        let cred = &loc.credentials_dir;
+        if let Ok(names) = hostfs::read_dir_names(cred) {
             let mut names: Vec<String> = names
                 .into_iter()
                 .filter_map(|n| n.into_string().ok())
@@ -557,10 +550,9 @@ impl Capturer<'_> {
                 }
                 grew = true;
                 let p = Path::new(&d.path);
-                let text = hostfs::read_regular(p, INCLUDE_MAX_BYTES, true)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok());
-                let error = loader_verdict(p, &root_dir, &root_real, &roots);
+                let read = hostfs::read_regular(p, INCLUDE_MAX_BYTES, true);
+                let error = loader_verdict(p, &root_dir, &root_real, &roots, read.as_ref().err());
+                let text = read.ok().and_then(|b| String::from_utf8(b).ok());
                 if let Some(e) = &error {
                     self.diag(
                         p,
@@ -580,12 +572,14 @@ impl Capturer<'_> {
 }
 
 /// The config loader's rules for reading an include: inside the config dir or an `OPENCLAW_INCLUDE_ROOTS` entry
-/// (lexically and after realpath), a regular file, at most 2 MiB, not hard-linked.
+/// (lexically and after realpath), a regular file, at most 2 MiB, not hard-linked, readable (`read_error` is the
+/// outcome of the capture's own read of it).
 fn loader_verdict(
     path: &Path,
     root_dir: &str,
     root_real: &str,
     roots: &[(String, String)],
+    read_error: Option<&hostfs::ReadError>,
 ) -> Option<String> {
     let p = path.to_string_lossy();
     let lexical =
@@ -621,10 +615,7 @@ fn loader_verdict(
             st.size
         )),
         Ok(st) if st.nlink > 1 => Some("include file is hard-linked".into()),
-        Ok(_) => match hostfs::read_regular(path, INCLUDE_MAX_BYTES, true) {
-            Ok(_) => None,
-            Err(e) => Some(format!("cannot read include: {e}")),
-        },
+        Ok(_) => read_error.map(|e| format!("cannot read include: {e}")),
         Err(e) => Some(format!("cannot stat include: {e}")),
     }
 }

@@ -149,7 +149,7 @@ fn trusted_proxies_empty(ctx: &Ctx) -> bool {
 
 /// Position 3 (part): the auth-core rows of the gateway collector, in the reference's row order. The other rows
 /// of that collector slot in between as they are implemented.
-pub fn bind_no_auth(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
+pub fn bind_no_auth(_ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
     if !gw.loopback() && !gw.has_shared_secret && gw.mode != "trusted-proxy" {
         out.push(
             Finding::new(
@@ -165,7 +165,6 @@ pub fn bind_no_auth(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
             .about("gateway.bind"),
         );
     }
-    let _ = ctx;
 }
 
 pub fn trusted_proxies_missing(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
