@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the reference outputs of the host cases in tests/cases/ from the real OpenClaw CLI
+# Regenerates the reference outputs of the host cases in tests/conformance/cases/ from the real OpenClaw CLI
 # (release 2026.5.20, the parity target), through the shared peer scripts.
 #
-#   scripts/golden.sh [CASE_DIR...]      default: every tests/cases/*/ that has a home/
+#   scripts/golden.sh [CASE_DIR...]      default: every tests/conformance/cases/*/ that has a home/
 #
 # For each case it lays home/ out as a throw-away HOME (applying `modes`), runs
 # `openclaw security audit --json` there with the working directory = HOME, and (re)writes:
@@ -26,7 +26,7 @@ fi
 peer="$(cd "$peer" && pwd)"
 
 if [ $# -eq 0 ]; then
-  set -- "$repo"/tests/cases/*/
+  set -- "$repo"/tests/conformance/cases/*/
 fi
 
 # The parity target is 2026.5.20: pin it (peer/openclaw honours PEER_VERSION).

@@ -42,7 +42,7 @@ fn fingerprint(root: &Path) -> BTreeMap<String, (u32, u32, i64, i64, Vec<u8>)> {
 
 #[test]
 fn capturing_twice_gives_identical_bytes_and_writes_nothing() {
-    for host in common::cases("hosts") {
+    for host in common::cases("conformance/hosts") {
         let home = common::lay_out(&host);
         let before = fingerprint(home.path());
         let a = common::capture_home(home.path(), "x", true)
@@ -63,7 +63,7 @@ fn capturing_twice_gives_identical_bytes_and_writes_nothing() {
 
 #[test]
 fn no_secret_survives_and_findings_are_unchanged() {
-    let host = common::repo().join("tests/hosts/insecure");
+    let host = common::repo().join("tests/conformance/hosts/insecure");
     let home = common::lay_out(&host);
     let redacted = common::capture_home(home.path(), "x", true);
     let raw = common::capture_home(home.path(), "x", false);

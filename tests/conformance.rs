@@ -1,20 +1,18 @@
-//! Every host case under `tests/cases/` is audited by clawprint and compared with the reference's findings
+//! Every host case under `tests/conformance/cases/` is audited by clawprint and compared with the reference's findings
 //! (`reference.txt`, made by `scripts/golden.sh` from the real OpenClaw 2026.5.20 CLI), restricted to the
 //! checkIds clawprint implements so far. Cases the reference refuses (`REFUSED`) are audited too, and must
 //! carry a note that OpenClaw would refuse them when clawprint can tell (config parse errors).
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::fs;
 
 use clawprint::audit::{audit, registry};
 
 #[test]
 fn findings_match_the_reference_for_implemented_checks() {
-    let implemented: BTreeSet<&str> = registry::all().iter().map(|c| c.id).collect();
-    let mut cases = common::cases("cases");
-    cases.extend(common::cases("hosts"));
+    let mut cases = common::cases("conformance/cases");
+    cases.extend(common::cases("conformance/hosts"));
     assert!(
         cases.len() >= 20,
         "expected the golden host cases, found {}",
@@ -50,7 +48,7 @@ fn findings_match_the_reference_for_implemented_checks() {
             .lines()
             .filter(|l| {
                 l.split_once(' ')
-                    .is_some_and(|(_, id)| implemented.contains(id))
+                    .is_some_and(|(_, id)| registry::implemented(id))
             })
             .map(String::from)
             .collect();

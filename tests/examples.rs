@@ -1,4 +1,4 @@
-//! The committed example snapshots in `snapshots/` are rebuilt from their host descriptions in `tests/hosts/`
+//! The committed example snapshots in `snapshots/` are rebuilt from their host descriptions in `tests/conformance/hosts/`
 //! and must match byte for byte: capture is reproducible, and the examples are what the code produces today.
 //! After an intended format change, regenerate them with `CLAWPRINT_BLESS=1 cargo test --test examples`.
 
@@ -11,7 +11,7 @@ use clawprint::snapshot::{archive::Limits, Snapshot};
 
 #[test]
 fn example_snapshots_rebuild_byte_for_byte() {
-    let hosts = common::cases("hosts");
+    let hosts = common::cases("conformance/hosts");
     assert!(hosts.len() >= 2);
     let bless = std::env::var_os("CLAWPRINT_BLESS").is_some();
     for host in hosts {
@@ -55,7 +55,7 @@ fn example_snapshots_decode_verify_and_audit() {
         let report = audit(&snap);
         let golden = fs::read_to_string(
             common::repo()
-                .join("tests/hosts")
+                .join("tests/conformance/hosts")
                 .join(name)
                 .join("reference.txt"),
         )

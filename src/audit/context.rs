@@ -21,6 +21,8 @@ pub struct Ctx<'a> {
     pub env: BTreeMap<String, String>,
     /// Why OpenClaw would refuse to load this config (a parse error, a bad include).
     pub load_problems: Vec<LoadProblem>,
+    /// The reference's `secretDiagnostics`: SecretRefs / templates it could not resolve (strings).
+    pub secret_diagnostics: Vec<String>,
 }
 
 struct SnapshotIncludes<'a>(&'a Snapshot);
@@ -111,7 +113,67 @@ impl<'a> Ctx<'a> {
             cfg: loaded.resolved,
             env: loaded.env,
             load_problems: problems,
+            secret_diagnostics: Vec::new(),
         }
+    }
+
+    /// The parsed content of a captured JSON/JSON5 file (secrets appear as redaction markers).
+    pub fn json_file(&self, path: &str) -> Option<Value> {
+        let blob = self.file(path)?.blob.as_deref()?;
+        let text = self.snap.blob_text(blob).ok()?;
+        json5::parse(text).ok().map(|n| n.to_json())
+    }
+
+    /// Facts of the SQLite state DB (`<stateDir>/state/openclaw.sqlite`) when the host has one (the spec's host
+    /// and releases from 2026.8 on keep exec approvals, install records and pairing allowlists there). When it
+    /// is present, those facts are read from it instead of the 2026.5.20 JSON files.
+    pub fn state_db(&self) -> Option<&crate::capture::sqlite::StateFacts> {
+        let path = format!("{}/state/openclaw.sqlite", self.host().state_dir);
+        self.snap
+            .manifest
+            .databases
+            .iter()
+            .find(|d| d.path == path)?
+            .facts
+            .state
+            .as_ref()
+    }
+
+    /// Direct children of a captured directory: `(name, entry)`, sorted by name.
+    pub fn children(&self, dir: &str) -> Vec<(&str, &FileEntry)> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        self.snap
+            .manifest
+            .files
+            .iter()
+            .filter_map(|e| {
+                let rest = e.path.strip_prefix(&prefix)?;
+                (!rest.is_empty() && !rest.contains('/')).then_some((rest, e))
+            })
+            .collect()
+    }
+
+    /// Installed plugin directories: sub-directories of `<stateDir>/extensions`, without `node_modules`,
+    /// backups and disabled copies (names starting with `.`, ending `.bak`, containing `.backup-` or
+    /// `.disabled`, case-insensitive).
+    pub fn installed_plugin_dirs(&self) -> Vec<&str> {
+        let dir = format!("{}/extensions", self.host().state_dir);
+        self.children(&dir)
+            .into_iter()
+            .filter(|(name, e)| {
+                let lower = name.to_lowercase();
+                let is_dir = e.kind == FileKind::Dir
+                    || e.resolved.as_ref().and_then(|r| r.kind) == Some(FileKind::Dir);
+                is_dir
+                    && lower != "node_modules"
+                    && lower != ".openclaw-install-backups"
+                    && !lower.starts_with('.')
+                    && !lower.ends_with(".bak")
+                    && !lower.contains(".backup-")
+                    && !lower.contains(".disabled")
+            })
+            .map(|(name, _)| name)
+            .collect()
     }
 
     pub fn host(&self) -> &HostFacts {

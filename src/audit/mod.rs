@@ -60,21 +60,32 @@ pub fn audit(snap: &Snapshot) -> Report {
     let ctx = Ctx::new(snap);
     let gw = checks::gateway::resolve(&ctx);
     let mut f = Vec::new();
-    // 1–2: summary, synced folders.
-    checks::summary::attack_surface(&ctx, &mut f);
-    checks::fs::synced_dir(&ctx, &mut f);
-    // 3: gateway config collector (auth-core rows).
-    checks::gateway::bind_no_auth(&ctx, &gw, &mut f);
-    checks::gateway::trusted_proxies_missing(&ctx, &gw, &mut f);
-    checks::gateway::loopback_no_auth(&ctx, &gw, &mut f);
-    checks::gateway::token_too_short(&ctx, &gw, &mut f);
-    checks::gateway::auth_no_rate_limit(&ctx, &gw, &mut f);
-    // 9: HTTP without auth.
-    checks::gateway::http_no_auth(&ctx, &gw, &mut f);
-    // 21–23: filesystem.
-    checks::fs::state_dir_and_config(&ctx, &mut f);
-    checks::fs::includes(&ctx, &mut f);
-    checks::fs::credentials_agents_log(&ctx, &mut f);
+    use checks::*;
+    // The collectors in the reference's order (catalogue §4); the numbers are its positions.
+    summary::attack_surface(&ctx, &mut f); // 1
+    fs::synced_dir(&ctx, &mut f); // 2
+    gateway::collect(&ctx, &gw, &mut f); // 3 (with config.insecure_or_dangerous_flags)
+    logging::redact_off(&ctx, &mut f); // 5
+    tools::elevated(&ctx, &mut f); // 6
+    exec::collect(&ctx, &mut f); // 7
+    hooks::hardening(&ctx, &gw, &mut f); // 8
+    gateway::http(&ctx, &gw, &mut f); // 9–10
+    sandbox::config(&ctx, &mut f); // 11–12
+    gateway::nodes(&ctx, &gw, &mut f); // 13–14
+    tools::profile_minimal_overridden(&ctx, &mut f); // 15
+    secrets::collect(&ctx, &mut f); // 16
+    models::collect(&ctx, &mut f); // 17–18
+    exposure::collect(&ctx, &mut f); // 19–20
+    fs::state_dir_and_config(&ctx, &mut f); // 21
+    fs::includes(&ctx, &mut f); // 22
+    fs::credentials_agents_log(&ctx, &mut f); // 23
+    skills::collect(&ctx, &mut f); // 24
+    sandbox::browser_containers(&ctx, &mut f); // 25
+    plugins::allowlist(&ctx, &mut f); // 26
+    plugin_tools::tools_reachable(&ctx, &mut f);
+    plugins::installs(&ctx, &mut f);
+    hooks::installs(&ctx, &mut f);
+    channels::collect(&ctx, &mut f); // 28
 
     // 30: suppressions, then the meta finding.
     let (f, suppressed) = checks::meta::apply(&ctx, f);
@@ -95,7 +106,7 @@ pub fn audit(snap: &Snapshot) -> Report {
         summary: Summary::of(&f),
         findings: f,
         suppressed,
-        secret_diagnostics: Vec::new(),
+        secret_diagnostics: ctx.secret_diagnostics.clone(),
         notes,
     }
 }

@@ -11,6 +11,19 @@ pub enum Area {
     Summary,
     Filesystem,
     Gateway,
+    Config,
+    Logging,
+    Tools,
+    Exec,
+    Hooks,
+    Sandbox,
+    Secrets,
+    Models,
+    Exposure,
+    Plugins,
+    Skills,
+    Browser,
+    Channels,
     Meta,
 }
 
@@ -20,6 +33,19 @@ impl Area {
             Area::Summary => "summary",
             Area::Filesystem => "filesystem",
             Area::Gateway => "gateway",
+            Area::Config => "config",
+            Area::Logging => "logging",
+            Area::Tools => "tools",
+            Area::Exec => "exec",
+            Area::Hooks => "hooks",
+            Area::Sandbox => "sandbox",
+            Area::Secrets => "secrets",
+            Area::Models => "models",
+            Area::Exposure => "exposure",
+            Area::Plugins => "plugins",
+            Area::Skills => "skills",
+            Area::Browser => "browser",
+            Area::Channels => "channels",
             Area::Meta => "meta",
         }
     }
@@ -37,6 +63,8 @@ pub struct CheckDef {
     pub fixable: bool,
     /// One paragraph: what it detects, why it matters, what to do.
     pub doc: &'static str,
+    /// False for checks the reference runs only with `--deep` (probes, code scans): listed, not implemented yet.
+    pub implemented: bool,
 }
 
 impl CheckDef {
@@ -53,6 +81,49 @@ impl CheckDef {
             severity,
             fixable,
             doc,
+            implemented: true,
+        }
+    }
+
+    /// A check the reference runs only with `--deep`: declared so `clawprint checks` lists it, not implemented.
+    pub const fn deep_only(
+        id: &'static str,
+        area: Area,
+        severity: &'static str,
+        doc: &'static str,
+    ) -> CheckDef {
+        CheckDef {
+            id,
+            area,
+            severity,
+            fixable: false,
+            doc,
+            implemented: false,
+        }
+    }
+
+    /// Does a concrete checkId belong to this check? Ids may hold `<placeholders>` that stand for one or more
+    /// characters (`channels.<id>.warning.<n>` matches `channels.irc.warning.1`).
+    pub fn matches(&self, check_id: &str) -> bool {
+        pattern_matches(self.id, check_id)
+    }
+}
+
+fn pattern_matches(pattern: &str, id: &str) -> bool {
+    match pattern.find('<') {
+        None => pattern == id,
+        Some(open) => {
+            let Some(close) = pattern[open..].find('>').map(|c| open + c) else {
+                return pattern == id;
+            };
+            let (prefix, rest) = (&pattern[..open], &pattern[close + 1..]);
+            let Some(tail) = id.strip_prefix(prefix) else {
+                return false;
+            };
+            // The placeholder takes at least one character; try every split.
+            (1..=tail.len())
+                .filter(|&n| tail.is_char_boundary(n))
+                .any(|n| pattern_matches(rest, &tail[n..]))
         }
     }
 }
@@ -63,13 +134,37 @@ pub fn all() -> Vec<&'static CheckDef> {
         checks::summary::CHECKS,
         checks::fs::CHECKS,
         checks::gateway::CHECKS,
+        checks::flags::CHECKS,
+        checks::logging::CHECKS,
+        checks::tools::CHECKS,
+        checks::exec::CHECKS,
+        checks::hooks::CHECKS,
+        checks::sandbox::CHECKS,
+        checks::secrets::CHECKS,
+        checks::models::CHECKS,
+        checks::exposure::CHECKS,
+        checks::skills::CHECKS,
+        checks::plugins::CHECKS,
+        checks::plugin_tools::CHECKS,
+        checks::channels::CHECKS,
+        checks::deep::CHECKS,
         checks::meta::CHECKS,
     ];
     families.iter().flat_map(|f| f.iter()).collect()
 }
 
+/// The check a concrete checkId belongs to (exact id first, then patterns).
 pub fn find(id: &str) -> Option<&'static CheckDef> {
-    all().into_iter().find(|c| c.id == id)
+    let all = all();
+    all.iter()
+        .find(|c| c.id == id)
+        .or_else(|| all.iter().find(|c| c.matches(id)))
+        .copied()
+}
+
+/// Is this concrete checkId one clawprint computes?
+pub fn implemented(id: &str) -> bool {
+    find(id).is_some_and(|c| c.implemented)
 }
 
 /// `docs/checks.md`, generated from the registry (a test keeps the committed file current).
@@ -77,15 +172,20 @@ pub fn markdown() -> String {
     let mut out = String::from(
         "# Checks\n\nGenerated from the check registry by `clawprint checks --markdown`; do not edit by hand.\n\n\
          Check ids, severities and conditions follow `openclaw security audit` of OpenClaw 2026.5.20.\n\n\
-         | id | area | severity | fixable |\n|---|---|---|---|\n",
+         | id | area | severity | fixable | implemented |\n|---|---|---|---|---|\n",
     );
     for c in all() {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             c.id,
             c.area.as_str(),
             c.severity,
-            if c.fixable { "yes" } else { "no" }
+            if c.fixable { "yes" } else { "no" },
+            if c.implemented {
+                "yes"
+            } else {
+                "no (`--deep` only in the reference)"
+            }
         ));
     }
     for c in all() {
@@ -97,6 +197,31 @@ pub fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_match_one_or_more_characters() {
+        assert!(pattern_matches(
+            "channels.<id>.warning.<n>",
+            "channels.irc.warning.1"
+        ));
+        assert!(pattern_matches(
+            "channels.<id>.warning.<n>",
+            "channels.nextcloud-talk.warning.12"
+        ));
+        assert!(!pattern_matches(
+            "channels.<id>.warning.<n>",
+            "channels.irc.warning."
+        ));
+        assert!(!pattern_matches(
+            "channels.<id>.dm.open",
+            "channels.irc.dm.open_invalid"
+        ));
+        assert!(pattern_matches(
+            "tools.elevated.allowFrom.<provider>.wildcard",
+            "tools.elevated.allowFrom.a.b.wildcard"
+        ));
+        assert!(pattern_matches("fs.config.symlink", "fs.config.symlink"));
+    }
 
     #[test]
     fn ids_are_unique_and_documented() {

@@ -10,6 +10,12 @@ pub mod hostfs;
 pub mod sqlite;
 
 mod discover;
+mod docker;
+mod extensions;
+mod hooks;
+mod sandbox;
+mod secrets;
+mod skills;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -121,6 +127,9 @@ pub struct CaptureOptions {
     pub owner_alias: Option<(u32, u32)>,
     pub label: String,
     pub captured_at: Option<u64>,
+    /// Ask Docker about sandbox-browser containers (`capture --docker`, bounded by a timeout). Off by default:
+    /// the snapshot then records that it did not look.
+    pub docker: bool,
 }
 
 impl Default for CaptureOptions {
@@ -132,6 +141,7 @@ impl Default for CaptureOptions {
             owner_alias: None,
             label: "host".into(),
             captured_at: None,
+            docker: false,
         }
     }
 }
@@ -444,6 +454,14 @@ impl Capturer<'_> {
         }
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
         self.capture_json_content(&approvals, false);
+        // Paths whose location depends on the config: plugin and hook packages, workspace skills, sandbox
+        // bind sources, and the secrets OpenClaw resolves before its audit.
+        extensions::capture(self, &loaded.resolved);
+        hooks::capture(self, &loaded.resolved);
+        skills::capture(self, &loaded.resolved);
+        sandbox::capture(self, &loaded.resolved);
+        let secret_refs = secrets::capture(self, &loaded);
+        let docker = self.opts.docker.then(docker::probe);
 
         // 6. Content of the small state files the audit reads.
         let cred = &loc.credentials_dir;
@@ -508,6 +526,8 @@ impl Capturer<'_> {
                 classes: self.redactor.classes(),
             },
             diagnostics: std::mem::take(&mut self.diagnostics).into_iter().collect(),
+            secret_refs,
+            docker,
         };
         Snapshot {
             manifest,

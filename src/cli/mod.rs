@@ -96,6 +96,9 @@ pub struct CaptureArgs {
     /// reveal the real home path and is the same wherever the host is laid out
     #[arg(long, value_name = "PATH")]
     pub home_alias: Option<String>,
+    /// Also ask Docker about sandbox-browser containers (`docker ps` / `docker port`, with a timeout)
+    #[arg(long)]
+    pub docker: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -168,6 +171,7 @@ fn capture_live(
     h: &HostArgs,
     label: &str,
     home_alias: Option<String>,
+    docker: bool,
 ) -> Result<Snapshot, CliError> {
     let spec = host_spec(h)?;
     let opts = CaptureOptions {
@@ -175,6 +179,7 @@ fn capture_live(
         label: label.to_string(),
         captured_at: source_date_epoch(),
         home_alias,
+        docker,
         ..CaptureOptions::default()
     };
     Ok(capture::capture(&spec, &opts).context("capture failed")?)
@@ -195,7 +200,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
-    let snap = capture_live(&a.host, &a.label, a.home_alias.clone())?;
+    let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker)?;
     let id = snap.id();
     let bytes = snap.to_bytes().context("cannot encode the snapshot")?;
     let out = a
@@ -270,7 +275,7 @@ fn now_ms() -> u64 {
 fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
     let snap = match &a.snapshot {
         Some(p) => read_snapshot(p)?,
-        None => capture_live(&a.host, "live", None)?,
+        None => capture_live(&a.host, "live", None, false)?,
     };
     let report = audit::audit(&snap);
     if a.json {
@@ -346,15 +351,26 @@ fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
             serde_json::to_string_pretty(&checks).expect("serializes")
         );
     } else {
-        for c in checks {
+        let done = checks.iter().filter(|c| c.implemented).count();
+        for c in &checks {
             println!(
-                "{:<42} {:<10} {:<8} {}",
+                "{:<52} {:<10} {:<8} {}{}",
                 c.id,
                 c.area.as_str(),
                 if c.fixable { "fixable" } else { "" },
-                c.severity
+                c.severity,
+                if c.implemented {
+                    ""
+                } else {
+                    "  [not implemented: --deep only]"
+                }
             );
         }
+        println!(
+            "\n{done} of {} checks implemented ({} need the reference's --deep probes).",
+            checks.len(),
+            checks.len() - done
+        );
     }
     Ok(ExitCode::Ok)
 }

@@ -27,6 +27,54 @@ pub struct Manifest {
     pub redaction: RedactionFacts,
     /// Problems met while capturing (unreadable files, include errors, …), sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// SecretRefs and `${VAR}` templates on the paths OpenClaw resolves before its audit (gateway auth and remote
+    /// token/password, channel secrets), as capture resolved them (read-only; exec sources are never run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_refs: Vec<SecretRefFact>,
+    /// Sandbox-browser containers, when `capture --docker` asked Docker. `None`: capture did not look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker: Option<DockerFacts>,
+}
+
+/// One secret reference on a path the reference resolves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRefFact {
+    /// Dotted config path, e.g. `gateway.auth.token`.
+    pub path: String,
+    /// `env`, `file`, `exec` or `template` (a `${VAR}` string).
+    pub source: String,
+    /// `resolved`, `unresolved` or `skipped` (exec sources).
+    pub status: String,
+    /// The resolved value as a redaction marker (never the secret itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Why it did not resolve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What `docker` reported about sandbox-browser containers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DockerFacts {
+    /// `ok`, `unavailable` (no docker binary or daemon), `timeout` or `error`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Containers labelled `openclaw.sandboxBrowser=1`, sorted by name.
+    pub containers: Vec<BrowserContainer>,
+}
+
+/// One sandbox-browser container.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrowserContainer {
+    pub name: String,
+    /// The container's labels that the audit reads (`openclaw.*`).
+    pub labels: BTreeMap<String, String>,
+    /// Host addresses its ports are published on (`docker port`), e.g. `0.0.0.0:9222`.
+    pub published: Vec<String>,
 }
 
 /// Facts about the host process environment the audit depends on.

@@ -147,8 +147,24 @@ fn trusted_proxies_empty(ctx: &Ctx) -> bool {
         .is_none_or(|a| a.is_empty())
 }
 
-/// Position 3 (part): the auth-core rows of the gateway collector, in the reference's row order. The other rows
-/// of that collector slot in between as they are implemented.
+/// Position 3: the gateway config collector, rows in the reference's order (catalogue §6.2).
+pub fn collect(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
+    bind_no_auth(ctx, gw, out);
+    trusted_proxies_missing(ctx, gw, out);
+    loopback_no_auth(ctx, gw, out);
+    crate::audit::checks::flags::collect(ctx, out);
+    token_too_short(ctx, gw, out);
+    auth_no_rate_limit(ctx, gw, out);
+}
+
+/// Positions 9–10: the HTTP endpoints.
+pub fn http(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
+    http_no_auth(ctx, gw, out);
+}
+
+/// Positions 13–14: node commands.
+pub fn nodes(_ctx: &Ctx, _gw: &Gateway, _out: &mut Vec<Finding>) {}
+
 pub fn bind_no_auth(_ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
     if !gw.loopback() && !gw.has_shared_secret && gw.mode != "trusted-proxy" {
         out.push(
@@ -237,7 +253,7 @@ pub fn auth_no_rate_limit(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
     }
 }
 
-/// Position 9: unauthenticated HTTP endpoints.
+/// Unauthenticated HTTP endpoints.
 pub fn http_no_auth(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Finding>) {
     if gw.mode != "none" {
         return;

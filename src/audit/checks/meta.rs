@@ -11,13 +11,13 @@ use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
 use crate::config::secret::js_trim;
 
-pub const CHECKS: &[CheckDef] = &[CheckDef {
-    id: "security.audit.suppressions.active",
-    area: Area::Meta,
-    severity: "info",
-    fixable: false,
-    doc: "`security.audit.suppressions` is configured: the report says how many findings it moved to `suppressedFindings`, so an accepted risk stays visible. Review the list and remove entries whose risk no longer applies. Never suppressed itself.",
-}];
+pub const CHECKS: &[CheckDef] = &[CheckDef::new(
+    "security.audit.suppressions.active",
+    Area::Meta,
+    "info",
+    false,
+    "`security.audit.suppressions` is configured: the report says how many findings it moved to `suppressedFindings`, so an accepted risk stays visible. Review the list and remove entries whose risk no longer applies. Never suppressed itself.",
+)];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {

@@ -1,5 +1,19 @@
 //! Check families, one module each. Every module declares its checks (`CHECKS`) next to their logic.
+pub mod channels;
+pub mod deep;
+pub mod exec;
+pub mod exposure;
+pub mod flags;
 pub mod fs;
 pub mod gateway;
+pub mod hooks;
+pub mod logging;
 pub mod meta;
+pub mod models;
+pub mod plugin_tools;
+pub mod plugins;
+pub mod sandbox;
+pub mod secrets;
+pub mod skills;
 pub mod summary;
+pub mod tools;

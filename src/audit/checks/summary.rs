@@ -7,13 +7,13 @@ use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
 use crate::config::secret::js_trim;
 
-pub const CHECKS: &[CheckDef] = &[CheckDef {
-    id: "summary.attack_surface",
-    area: Area::Summary,
-    severity: "info",
-    fixable: false,
-    doc: "Always reported first: how many channels take group messages openly or by allowlist, whether elevated tools, webhooks, internal hooks and browser control are on. Not a problem by itself; it frames every other finding. The trust model assumes one trusted operator per gateway.",
-}];
+pub const CHECKS: &[CheckDef] = &[CheckDef::new(
+    "summary.attack_surface",
+    Area::Summary,
+    "info",
+    false,
+    "Always reported first: how many channels take group messages openly or by allowlist, whether elevated tools, webhooks, internal hooks and browser control are on. Not a problem by itself; it frames every other finding. The trust model assumes one trusted operator per gateway.",
+)];
 
 fn on(b: bool) -> &'static str {
     if b {
