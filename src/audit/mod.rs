@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod context;
 pub mod finding;
+pub mod fingerprint;
 pub mod registry;
 #[cfg(test)]
 pub mod testkit;
@@ -54,6 +55,22 @@ pub struct Report {
     pub secret_diagnostics: Vec<String>,
     /// Config load problems (OpenClaw would refuse the config) and capture diagnostics.
     pub notes: Vec<Note>,
+}
+
+impl Report {
+    /// Fingerprints of `findings` and of `suppressed`, numbered over both (a suppressed finding keeps the
+    /// fingerprint it would have had).
+    pub fn fingerprints(&self) -> (Vec<String>, Vec<String>) {
+        let all: Vec<Finding> = self
+            .findings
+            .iter()
+            .cloned()
+            .chain(self.suppressed.iter().map(|s| s.finding.clone()))
+            .collect();
+        let mut fps = fingerprint::fingerprints(&all);
+        let suppressed = fps.split_off(self.findings.len());
+        (fps, suppressed)
+    }
 }
 
 pub fn audit(snap: &Snapshot) -> Report {

@@ -1,6 +1,7 @@
 //! Command line: argument parsing, output, exit codes. Nothing below this module knows about any of them.
 
 mod error;
+pub mod fleet;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the findings of two snapshots or saved reports: new, resolved, changed, and the host changes behind them
+    #[command(
+        after_help = "Examples:\n  clawprint diff march.clawsnap april.clawsnap\n  clawprint diff old.json new.clawsnap --fail-on new-critical\n  clawprint diff a.clawsnap b.clawsnap --sarif > diff.sarif"
+    )]
+    Diff(DiffArgs),
     /// List every check: id, area, severity rule, fixable, documentation
     #[command(
         after_help = "Examples:\n  clawprint checks\n  clawprint checks --json | jq -r '.[].id'"
@@ -67,6 +73,33 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFailOn {
+    /// Any new finding
+    New,
+    /// A new critical finding, or one that became critical
+    NewCritical,
+    /// Any critical finding in NEW
+    AnyCritical,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier snapshot or saved report (`audit --json` of clawprint or of OpenClaw)
+    pub old: PathBuf,
+    /// The later snapshot or saved report
+    pub new: PathBuf,
+    /// Print the diff as JSON
+    #[arg(long, conflicts_with = "sarif")]
+    pub json: bool,
+    /// Print SARIF 2.1.0 with baselineState per result
+    #[arg(long)]
+    pub sarif: bool,
+    /// Exit 1 when this holds (for CI gates)
+    #[arg(long, value_enum)]
+    pub fail_on: Option<DiffFailOn>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -111,11 +144,21 @@ pub enum FailOn {
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Snapshot file to audit (default: capture this host in memory)
-    pub snapshot: Option<PathBuf>,
+    /// Snapshot file(s) or a directory of them (default: capture this host in memory). More than one, or a
+    /// directory, audits them as a fleet: in parallel, one JSON line per snapshot
+    pub snapshots: Vec<PathBuf>,
     /// Print the reference's JSON report shape
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["sarif", "jsonl"])]
     pub json: bool,
+    /// Print SARIF 2.1.0 (for code-scanning tools)
+    #[arg(long, conflicts_with = "jsonl")]
+    pub sarif: bool,
+    /// Fleet: one JSON line per snapshot (the default output for a fleet)
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Fleet: how many snapshots have each checkId (a table; with --jsonl, a last JSON line)
+    #[arg(long)]
+    pub summary: bool,
     /// Exit 1 when a finding at or above this severity is reported
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
@@ -125,6 +168,12 @@ pub struct AuditArgs {
 
 /// Run the CLI; returns the process exit code.
 pub fn main() -> i32 {
+    // Die quietly on a closed pipe (`clawprint audit --json | head`), like other Unix tools, instead of
+    // panicking in println!.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -153,6 +202,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Verify { snapshot } => cmd_verify(&snapshot),
         Command::Show { snapshot, json } => cmd_show(&snapshot, json),
         Command::Checks { json, markdown } => cmd_checks(json, markdown),
+        Command::Diff(a) => cmd_diff(a),
     }
 }
 
@@ -273,12 +323,32 @@ fn now_ms() -> u64 {
 }
 
 fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
-    let snap = match &a.snapshot {
+    let fleet_mode = a.snapshots.len() > 1
+        || a.jsonl
+        || a.summary
+        || a.snapshots.first().is_some_and(|p| p.is_dir());
+    if fleet_mode {
+        if a.json || a.sarif {
+            return Err(CliError::new(
+                ExitCode::Usage,
+                "--json and --sarif take one snapshot; a fleet prints JSON lines (--jsonl) and --summary",
+            ));
+        }
+        return fleet::run(
+            &a.snapshots,
+            a.jsonl || !a.summary,
+            a.summary,
+            fail_threshold(a.fail_on),
+        );
+    }
+    let snap = match a.snapshots.first() {
         Some(p) => read_snapshot(p)?,
         None => capture_live(&a.host, "live", None, false)?,
     };
     let report = audit::audit(&snap);
-    if a.json {
+    if a.sarif {
+        println!("{}", report::sarif::audit(&report, &snap));
+    } else if a.json {
         println!("{}", report::json::render(&report, now_ms()));
     } else {
         let id = snap.id();
@@ -299,14 +369,60 @@ fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
             )
         );
     }
-    let threshold = match a.fail_on {
+    let threshold = fail_threshold(a.fail_on);
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    Ok(if failed {
+        ExitCode::Findings
+    } else {
+        ExitCode::Ok
+    })
+}
+
+fn fail_threshold(f: FailOn) -> Option<Severity> {
+    match f {
         FailOn::Never => None,
         FailOn::Info => Some(Severity::Info),
         FailOn::Warn => Some(Severity::Warn),
         FailOn::Critical => Some(Severity::Critical),
-    };
-    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    Ok(if failed {
+    }
+}
+
+fn read_input(path: &Path) -> Result<crate::diff::Input, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::new(
+            ExitCode::Usage,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::diff::Input::from_bytes(&bytes, &label).map_err(|e| {
+        CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()))
+            .hint("give a snapshot written by `clawprint capture` or a report from `audit --json`")
+    })
+}
+
+fn cmd_diff(a: DiffArgs) -> Result<ExitCode, CliError> {
+    let (old, new) = (read_input(&a.old)?, read_input(&a.new)?);
+    let d = crate::diff::diff(&old, &new);
+    if a.sarif {
+        println!("{}", report::sarif::diff(&d, &old, &new));
+    } else if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&d).expect("diff serializes")
+        );
+    } else {
+        print!("{}", report::diff::render(&d));
+    }
+    let gate = a.fail_on.map(|g| match g {
+        DiffFailOn::New => crate::diff::Gate::New,
+        DiffFailOn::NewCritical => crate::diff::Gate::NewCritical,
+        DiffFailOn::AnyCritical => crate::diff::Gate::AnyCritical,
+    });
+    Ok(if gate.is_some_and(|g| d.fails(g)) {
         ExitCode::Findings
     } else {
         ExitCode::Ok

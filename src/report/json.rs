@@ -1,5 +1,7 @@
 //! The reference's `security audit --json` shape, key order included:
-//! `ts, summary, findings, [suppressedFindings], secretDiagnostics`.
+//! `ts, summary, findings, [suppressedFindings], secretDiagnostics`. Each finding carries one key the reference
+//! does not have, `fingerprint` (last), so saved reports can be diffed; jq pipelines over the reference's keys
+//! are unaffected.
 
 use serde::Serialize;
 
@@ -11,22 +13,45 @@ use crate::audit::{Finding, Report, Summary};
 struct JsonReport<'a> {
     ts: u64,
     summary: &'a Summary,
-    findings: &'a [Finding],
-    #[serde(skip_serializing_if = "<[Suppressed]>::is_empty")]
-    suppressed_findings: &'a [Suppressed],
+    findings: Vec<WithFingerprint<'a, Finding>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed_findings: Vec<WithFingerprint<'a, Suppressed>>,
     secret_diagnostics: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct WithFingerprint<'a, T> {
+    #[serde(flatten)]
+    pub item: &'a T,
+    pub fingerprint: String,
 }
 
 /// Pretty JSON (2-space indent, like `JSON.stringify(…, null, 2)`), `ts` in milliseconds since the epoch.
 pub fn render(report: &Report, ts_ms: u64) -> String {
+    serde_json::to_string_pretty(&value(report, ts_ms)).expect("report serializes")
+}
+
+/// The report as a JSON value (fleet output embeds it).
+pub fn value(report: &Report, ts_ms: u64) -> serde_json::Value {
+    let (fps, sfps) = report.fingerprints();
     let r = JsonReport {
         ts: ts_ms,
         summary: &report.summary,
-        findings: &report.findings,
-        suppressed_findings: &report.suppressed,
+        findings: report
+            .findings
+            .iter()
+            .zip(fps)
+            .map(|(item, fingerprint)| WithFingerprint { item, fingerprint })
+            .collect(),
+        suppressed_findings: report
+            .suppressed
+            .iter()
+            .zip(sfps)
+            .map(|(item, fingerprint)| WithFingerprint { item, fingerprint })
+            .collect(),
         secret_diagnostics: &report.secret_diagnostics,
     };
-    serde_json::to_string_pretty(&r).expect("report serializes")
+    serde_json::to_value(&r).expect("report serializes")
 }
 
 #[cfg(test)]
@@ -58,7 +83,14 @@ mod tests {
         let f0: Vec<&String> = v["findings"][0].as_object().unwrap().keys().collect();
         assert_eq!(
             f0,
-            ["checkId", "severity", "title", "detail", "remediation"]
+            [
+                "checkId",
+                "severity",
+                "title",
+                "detail",
+                "remediation",
+                "fingerprint"
+            ]
         );
         assert!(v["findings"][1].get("remediation").is_none());
     }
