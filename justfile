@@ -40,3 +40,7 @@ docs:
 # Full CI locally
 ci:
     bash .ci/run
+
+# Regenerate the case table of tests/conformance/cases/README.md from each case.md
+cases-table:
+    scripts/cases-table.py
