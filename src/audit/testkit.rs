@@ -21,7 +21,11 @@ pub struct Host {
     files: BTreeMap<String, FileEntry>,
     env: BTreeMap<String, String>,
     dotenv: BTreeMap<String, String>,
+    /// Edits applied to the finished snapshot (blobs, databases, Docker facts, …).
+    edits: Vec<Edit>,
 }
+
+type Edit = Box<dyn Fn(&mut Snapshot)>;
 
 impl Host {
     pub fn new(config: &str) -> Host {
@@ -32,6 +36,7 @@ impl Host {
             files: BTreeMap::new(),
             env: BTreeMap::new(),
             dotenv: BTreeMap::new(),
+            edits: Vec::new(),
         };
         h = h
             .dir("~/.openclaw", 0o700)
@@ -126,11 +131,15 @@ impl Host {
             files: self.files.values().cloned().collect(),
             ..Manifest::default()
         };
-        Snapshot {
+        let mut snap = Snapshot {
             manifest,
             blobs,
             meta: Meta::default(),
+        };
+        for edit in &self.edits {
+            edit(&mut snap);
         }
+        snap
     }
 
     pub fn findings(&self) -> Vec<Finding> {
@@ -139,5 +148,58 @@ impl Host {
 
     pub fn ids(&self) -> Vec<String> {
         self.findings().into_iter().map(|f| f.check_id).collect()
+    }
+
+    // --- hooks and sandbox ---
+
+    /// A 600 file whose content (as captured, e.g. a `package.json`) the audit can read.
+    pub fn json_file(mut self, path: &str, content: &str) -> Host {
+        self = self.file(path, 0o600);
+        let (path, content) = (expand(path), content.to_string());
+        self.edits.push(Box::new(move |snap: &mut Snapshot| {
+            let hash = Snapshot::add_blob(&mut snap.blobs, content.clone().into_bytes());
+            let e = snap.manifest.files.iter_mut().find(|e| e.path == path);
+            e.expect("json_file entry").blob = Some(hash);
+        }));
+        self
+    }
+
+    /// The host has a state DB (`<stateDir>/state/openclaw.sqlite`) with these facts.
+    pub fn state_db(mut self, facts: crate::capture::sqlite::StateFacts) -> Host {
+        let path = format!("{}/state/openclaw.sqlite", self.state_dir);
+        self.edits.push(Box::new(move |snap: &mut Snapshot| {
+            snap.manifest.databases.push(DatabaseEntry {
+                path: path.clone(),
+                facts: crate::capture::sqlite::DatabaseFacts {
+                    state: Some(facts.clone()),
+                    ..Default::default()
+                },
+            });
+        }));
+        self
+    }
+
+    /// What `capture --docker` recorded.
+    pub fn docker(mut self, facts: DockerFacts) -> Host {
+        self.edits.push(Box::new(move |snap: &mut Snapshot| {
+            snap.manifest.docker = Some(facts.clone());
+        }));
+        self
+    }
+
+    /// How `path` resolves through its deepest existing ancestor (`~` expanded in all three).
+    pub fn ancestor_realpath(mut self, path: &str, ancestor: &str, realpath: &str) -> Host {
+        let fact = AncestorRealpath {
+            path: expand(path),
+            ancestor: Some(expand(ancestor)),
+            realpath: Some(expand(realpath)),
+        };
+        self.edits.push(Box::new(move |snap: &mut Snapshot| {
+            let list = &mut snap.manifest.ancestor_realpaths;
+            list.retain(|f| f.path != fact.path);
+            list.push(fact.clone());
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }));
+        self
     }
 }

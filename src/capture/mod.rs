@@ -130,6 +130,8 @@ pub struct CaptureOptions {
     /// Ask Docker about sandbox-browser containers (`capture --docker`, bounded by a timeout). Off by default:
     /// the snapshot then records that it did not look.
     pub docker: bool,
+    /// The Docker CLI to run for `docker` (default: `docker` from `PATH`); tests point it at a fake.
+    pub docker_program: Option<PathBuf>,
 }
 
 impl Default for CaptureOptions {
@@ -142,6 +144,7 @@ impl Default for CaptureOptions {
             label: "host".into(),
             captured_at: None,
             docker: false,
+            docker_program: None,
         }
     }
 }
@@ -459,9 +462,9 @@ impl Capturer<'_> {
         extensions::capture(self, &loaded.resolved);
         hooks::capture(self, &loaded.resolved);
         skills::capture(self, &loaded.resolved);
-        sandbox::capture(self, &loaded.resolved);
+        let ancestor_realpaths = sandbox::capture(self, &loaded.resolved, &loaded.env);
         let secret_refs = secrets::capture(self, &loaded);
-        let docker = self.opts.docker.then(docker::probe);
+        let docker = self.opts.docker.then(|| docker::probe(self));
 
         // 6. Content of the small state files the audit reads.
         let cred = &loc.credentials_dir;
@@ -528,6 +531,7 @@ impl Capturer<'_> {
             diagnostics: std::mem::take(&mut self.diagnostics).into_iter().collect(),
             secret_refs,
             docker,
+            ancestor_realpaths,
         };
         Snapshot {
             manifest,

@@ -129,7 +129,8 @@ pub struct CaptureArgs {
     /// reveal the real home path and is the same wherever the host is laid out
     #[arg(long, value_name = "PATH")]
     pub home_alias: Option<String>,
-    /// Also ask Docker about sandbox-browser containers (`docker ps` / `docker port`, with a timeout)
+    /// Also ask Docker about sandbox-browser containers (`docker ps`, `docker port`; 5 s in all). Runs `docker`
+    /// from PATH, or the program named by $CLAWPRINT_DOCKER
     #[arg(long)]
     pub docker: bool,
 }
@@ -230,6 +231,10 @@ fn capture_live(
         captured_at: source_date_epoch(),
         home_alias,
         docker,
+        // The Docker CLI `--docker` runs: `docker` from PATH unless CLAWPRINT_DOCKER names another.
+        docker_program: std::env::var_os("CLAWPRINT_DOCKER")
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from),
         ..CaptureOptions::default()
     };
     Ok(capture::capture(&spec, &opts).context("capture failed")?)

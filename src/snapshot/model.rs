@@ -34,6 +34,25 @@ pub struct Manifest {
     /// Sandbox-browser containers, when `capture --docker` asked Docker. `None`: capture did not look.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker: Option<DockerFacts>,
+    /// Paths OpenClaw resolves through their deepest existing ancestor before judging them (sandbox bind sources
+    /// and the home roots their blocked paths hang off), sorted by path, unique. Metadata only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestor_realpaths: Vec<AncestorRealpath>,
+}
+
+/// How one absolute path resolves: its deepest existing ancestor (the path itself when it exists; `stat`, so a
+/// dangling link does not count) and that ancestor's `realpath`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AncestorRealpath {
+    /// The normalized path asked about.
+    pub path: String,
+    /// Its deepest existing ancestor; `None` when none could be found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ancestor: Option<String>,
+    /// `realpath` of the ancestor; `None` when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realpath: Option<String>,
 }
 
 /// One secret reference on a path the reference resolves.
@@ -65,6 +84,10 @@ pub struct DockerFacts {
     /// Containers labelled `openclaw.sandboxBrowser=1`, sorted by name.
     pub containers: Vec<BrowserContainer>,
 }
+
+/// The container labels recorded in [`BrowserContainer::labels`].
+pub const HASH_LABEL: &str = "openclaw.configHash";
+pub const EPOCH_LABEL: &str = "openclaw.browserConfigEpoch";
 
 /// One sandbox-browser container.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
