@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{hostfs, sqlite, Capturer};
+use super::{hostfs, Capturer};
 use crate::config::load;
 use crate::config::paths::hook_package_json;
 use crate::snapshot::FileKind;
@@ -37,14 +37,9 @@ pub fn config_npm_records(cfg: &Value) -> Vec<(String, Option<String>)> {
 
 /// `(id, installPath)` of the npm hook install records in the state DB, when the host has one.
 fn state_db_npm_records(c: &Capturer) -> Vec<(String, Option<String>)> {
-    let db = c.loc.state_dir.join("state").join("openclaw.sqlite");
-    if !hostfs::lstat(&db).is_ok_and(|st| st.kind == FileKind::File) {
-        return Vec::new();
-    }
-    let facts = sqlite::read_database(&db);
-    facts
-        .state
-        .map(|s| s.hook_installs)
+    c.state_db
+        .as_ref()
+        .map(|s| s.hook_installs.clone())
         .unwrap_or_default()
         .into_iter()
         .filter(|r| r.source.as_deref() == Some("npm"))

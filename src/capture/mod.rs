@@ -170,6 +170,7 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
         blobs: BTreeMap::new(),
         files: BTreeMap::new(),
         diagnostics: BTreeSet::new(),
+        state_db: None,
     };
     Ok(c.run())
 }
@@ -183,6 +184,8 @@ struct Capturer<'a> {
     /// Real path → entry (path field already aliased).
     files: BTreeMap<String, FileEntry>,
     diagnostics: BTreeSet<Diagnostic>,
+    /// Facts of `<stateDir>/state/openclaw.sqlite` once read (install records live there on the spec's host).
+    state_db: Option<sqlite::StateFacts>,
 }
 
 /// Include texts as the capture sees them, with the loader's verdict per file.
@@ -457,6 +460,25 @@ impl Capturer<'_> {
         }
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
         self.capture_json_content(&approvals, false);
+        // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
+        let mut databases = Vec::new();
+        let db_paths: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(real, e)| e.kind == FileKind::File && is_database_name(real))
+            .map(|(real, _)| real.clone())
+            .collect();
+        for real in db_paths {
+            let facts = sqlite::read_database(Path::new(&real));
+            if Path::new(&real) == loc.state_dir.join("state").join("openclaw.sqlite") {
+                self.state_db = facts.state.clone();
+            }
+            databases.push(DatabaseEntry {
+                path: self.rec_str(&real),
+                facts,
+            });
+        }
+        databases.sort_by(|a, b| a.path.cmp(&b.path));
         // Paths whose location depends on the config: plugin and hook packages, workspace skills, sandbox
         // bind sources, and the secrets OpenClaw resolves before its audit.
         extensions::capture(self, &loaded.resolved);
@@ -479,23 +501,6 @@ impl Capturer<'_> {
             }
         }
         self.capture_json_content(&loc.state_dir.join("plugins").join("installs.json"), false);
-
-        // 7. SQLite databases in the state tree.
-        let mut databases = Vec::new();
-        let db_paths: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(real, e)| e.kind == FileKind::File && is_database_name(real))
-            .map(|(real, _)| real.clone())
-            .collect();
-        for real in db_paths {
-            let facts = sqlite::read_database(Path::new(&real));
-            databases.push(DatabaseEntry {
-                path: self.rec_str(&real),
-                facts,
-            });
-        }
-        databases.sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut files: Vec<FileEntry> = std::mem::take(&mut self.files).into_values().collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
