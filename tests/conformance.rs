@@ -28,6 +28,12 @@ fn findings_match_the_reference_for_implemented_checks() {
         let home = common::lay_out(case);
         let snap = common::capture_home(home.path(), &name, true);
         let report = audit(&snap);
+        // Every finding says what it is about: fingerprints (docs/fingerprints.md) are built from it.
+        for f in &report.findings {
+            if f.subject.is_empty() {
+                failures.push(format!("{name}: {} has no subject", f.check_id));
+            }
+        }
         if golden.trim() == "REFUSED" {
             // Refusals clawprint can recognise (syntax, includes) must say so; schema refusals are issue 3.
             let knowable = [
