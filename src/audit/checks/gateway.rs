@@ -97,8 +97,19 @@ impl Gateway<'_> {
 }
 
 /// A resolved secret string: trimmed, non-blank, not an unresolved `${VAR}`, not a SecretRef object.
-fn resolved_secret(v: Option<&Value>) -> Option<Str<'_>> {
+fn resolved_secret<'a>(ctx: &'a Ctx, path: &str) -> Option<Str<'a>> {
+    let v = ctx.get(&format!("/{}", path.replace('.', "/")));
     let s = Str::of(v?.as_str()?);
+    // A SecretRef string (`$VAR`, `secretref-env:VAR`; redacted in the snapshot) that was not resolved.
+    let still_ref = ctx
+        .snap
+        .manifest
+        .secret_refs
+        .iter()
+        .any(|f| f.path == path && f.inline && f.value.as_deref() != v.and_then(Value::as_str));
+    if s.is_blank() || still_ref {
+        return None;
+    }
     if s.is_blank() {
         return None;
     }
@@ -131,8 +142,8 @@ pub fn resolve<'a>(ctx: &'a Ctx) -> Gateway<'a> {
     let control_ui = !ctx.is_false("/gateway/controlUi/enabled");
     let env_token = ctx.env_value("OPENCLAW_GATEWAY_TOKEN");
     let env_password = ctx.env_value("OPENCLAW_GATEWAY_PASSWORD");
-    let token = resolved_secret(ctx.get("/gateway/auth/token")).or(env_token);
-    let password = resolved_secret(ctx.get("/gateway/auth/password")).or(env_password);
+    let token = resolved_secret(ctx, "gateway.auth.token").or(env_token);
+    let password = resolved_secret(ctx, "gateway.auth.password").or(env_password);
     let explicit_mode = ctx
         .get_str("/gateway/auth/mode")
         .filter(|m| !m.is_empty())
@@ -988,6 +999,7 @@ pub fn nodes_allow_commands_dangerous(ctx: &Ctx, gw: &Gateway, out: &mut Vec<Fin
 
 #[cfg(test)]
 mod tests {
+    use crate::audit::finding::Severity;
     use crate::audit::testkit::Host;
 
     fn ids(cfg: &str) -> Vec<String> {
@@ -1070,5 +1082,366 @@ mod tests {
         assert!(!ids(r#"{gateway: {tailscale: {mode: "serve"}}}"#)
             .contains(&"gateway.loopback_no_auth".into()));
         assert!(ids(r#"{gateway: {controlUi: {enabled: false}}}"#).len() == 1);
+    }
+
+    const TOK: &str = r#"auth: {token: "test-token-0123456789abcdef01234"}"#;
+
+    fn sev(h: &Host, id: &str) -> Option<Severity> {
+        h.findings()
+            .into_iter()
+            .find(|f| f.check_id == id)
+            .map(|f| f.severity)
+    }
+
+    fn gw(rest: &str) -> Host {
+        Host::new(&format!(
+            "{{gateway: {{{TOK}, trustedProxies: [\"127.0.0.1\"], {rest}}}}}"
+        ))
+    }
+
+    #[test]
+    fn dangerous_http_tools_escalate_off_loopback_and_with_funnel() {
+        let id = "gateway.tools_invoke_http.dangerous_allow";
+        assert_eq!(
+            sev(&gw(r#"tools: {allow: [" EXEC ", "read"]}"#), id),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(
+                &gw(r#"tools: {allow: ["cron"]}, tailscale: {mode: "funnel"}"#),
+                id
+            ),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(&gw(r#"tools: {allow: ["nodes"]}, bind: "tailnet""#), id),
+            Some(Severity::Critical)
+        );
+        // Tailscale serve alone does not escalate; names outside the deny list never fire.
+        assert_eq!(
+            sev(
+                &gw(r#"tools: {allow: ["gateway"]}, tailscale: {mode: "serve"}"#),
+                id
+            ),
+            Some(Severity::Warn)
+        );
+        assert_eq!(sev(&gw(r#"tools: {allow: ["execute", "read"]}"#), id), None);
+    }
+
+    #[test]
+    fn env_token_conflicts_with_a_different_config_token() {
+        let id = "gateway.env_token_overrides_config";
+        let env = "test-token-from-env-0123456789abcd";
+        assert!(gw("")
+            .dotenv("OPENCLAW_GATEWAY_TOKEN", env)
+            .ids()
+            .contains(&id.into()));
+        // Same value, service kind gateway, remote mode, password mode: no finding.
+        let same = Host::new(&format!(r#"{{gateway: {{auth: {{token: " {env} "}}}}}}"#))
+            .dotenv("OPENCLAW_GATEWAY_TOKEN", env);
+        assert!(!same.ids().contains(&id.into()));
+        for h in [
+            gw("")
+                .dotenv("OPENCLAW_GATEWAY_TOKEN", env)
+                .dotenv("OPENCLAW_SERVICE_KIND", " gateway "),
+            gw(r#"mode: "remote""#).dotenv("OPENCLAW_GATEWAY_TOKEN", env),
+            Host::new(r#"{gateway: {auth: {mode: "password", token: "x", password: "y"}}}"#)
+                .dotenv("OPENCLAW_GATEWAY_TOKEN", env),
+            Host::new("{}").dotenv("OPENCLAW_GATEWAY_TOKEN", env),
+        ] {
+            assert!(!h.ids().contains(&id.into()));
+        }
+        // A SecretRef counts as a different source unless it names OPENCLAW_GATEWAY_TOKEN itself.
+        let r = |var: &str| {
+            Host::new(&format!(
+                r#"{{gateway: {{auth: {{token: {{source: "env", provider: "default", id: "{var}"}}}}}}}}"#
+            ))
+            .dotenv("OPENCLAW_GATEWAY_TOKEN", env)
+            .ids()
+        };
+        assert!(r("OTHER_TOKEN").contains(&id.into()));
+        assert!(!r("OPENCLAW_GATEWAY_TOKEN").contains(&id.into()));
+    }
+
+    #[test]
+    fn control_ui_origin_rows() {
+        let lan = |rest: &str| {
+            Host::new(&format!(
+                "{{gateway: {{bind: \"lan\", {TOK}, controlUi: {{{rest}}}}}}}"
+            ))
+        };
+        let req = "gateway.control_ui.allowed_origins_required";
+        assert_eq!(sev(&lan(""), req), Some(Severity::Critical));
+        assert_eq!(
+            sev(&lan(r#"allowedOrigins: ["  "]"#), req),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(&lan(r#"allowedOrigins: ["https://a.test"]"#), req),
+            None
+        );
+        assert_eq!(sev(&lan("enabled: false"), req), None);
+        let fb = "gateway.control_ui.host_header_origin_fallback";
+        let h = lan("dangerouslyAllowHostHeaderOriginFallback: true");
+        assert_eq!(sev(&h, req), None);
+        assert_eq!(sev(&h, fb), Some(Severity::Critical));
+        assert_eq!(
+            sev(
+                &gw("controlUi: {dangerouslyAllowHostHeaderOriginFallback: true}"),
+                fb
+            ),
+            Some(Severity::Warn)
+        );
+        let wc = "gateway.control_ui.allowed_origins_wildcard";
+        assert_eq!(
+            sev(&lan(r#"allowedOrigins: [" * "]"#), wc),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(
+                &gw(r#"controlUi: {enabled: false, allowedOrigins: ["*"]}"#),
+                wc
+            ),
+            Some(Severity::Warn)
+        );
+    }
+
+    #[test]
+    fn strict_loopback_proxy_entries() {
+        for e in [
+            "127.0.0.1",
+            " ::1 ",
+            "::1/128",
+            "127.0.0.1/32",
+            "127.0.0.1/32/x",
+            "::1/128abc",
+        ] {
+            assert!(super::strict_loopback_proxy(e), "{e}");
+        }
+        for e in [
+            "127.0.0.2",
+            "127.0.0.0/8",
+            "localhost",
+            "",
+            "127.0.0.1/",
+            "0:0:0:0:0:0:0:1/128",
+            "::1/64",
+        ] {
+            assert!(!super::strict_loopback_proxy(e), "{e}");
+        }
+    }
+
+    #[test]
+    fn real_ip_fallback_escalation() {
+        let id = "gateway.real_ip_fallback_enabled";
+        assert_eq!(
+            sev(&gw("allowRealIpFallback: true"), id),
+            Some(Severity::Warn)
+        );
+        assert_eq!(sev(&gw("allowRealIpFallback: false"), id), None);
+        let tp = |proxies: &str| {
+            Host::new(&format!(
+                r#"{{gateway: {{allowRealIpFallback: true, trustedProxies: [{proxies}],
+                   auth: {{mode: "trusted-proxy", trustedProxy: {{userHeader: "x-user"}}}}}}}}"#
+            ))
+        };
+        assert_eq!(sev(&tp(r#""127.0.0.1/32""#), id), Some(Severity::Warn));
+        assert_eq!(
+            sev(&tp(r#""127.0.0.1", "10.0.0.2""#), id),
+            Some(Severity::Critical)
+        );
+        // A non-loopback proxy without trusted-proxy auth does not escalate on loopback.
+        assert_eq!(
+            sev(
+                &Host::new(&format!(
+                    r#"{{gateway: {{{TOK}, allowRealIpFallback: true, trustedProxies: ["10.0.0.2"]}}}}"#
+                )),
+                id
+            ),
+            Some(Severity::Warn)
+        );
+    }
+
+    #[test]
+    fn mdns_tailscale_and_control_ui_toggles() {
+        let id = "discovery.mdns_full_mode";
+        let h = Host::new(&format!(
+            r#"{{discovery: {{mdns: {{mode: "full"}}}}, gateway: {{{TOK}}}}}"#
+        ));
+        assert_eq!(sev(&h, id), Some(Severity::Warn));
+        let h = Host::new(&format!(
+            r#"{{discovery: {{mdns: {{mode: "full"}}}}, gateway: {{bind: "auto", {TOK}}}}}"#
+        ));
+        assert_eq!(sev(&h, id), Some(Severity::Critical));
+        assert_eq!(sev(&gw(""), id), None);
+        assert_eq!(
+            sev(
+                &gw(r#"tailscale: {mode: "funnel"}"#),
+                "gateway.tailscale_funnel"
+            ),
+            Some(Severity::Critical)
+        );
+        let serve = gw(r#"tailscale: {mode: "serve"}"#);
+        assert_eq!(sev(&serve, "gateway.tailscale_serve"), Some(Severity::Info));
+        assert!(serve
+            .findings()
+            .iter()
+            .all(|f| f.check_id != "gateway.tailscale_serve" || f.remediation.is_none()));
+        let ui = gw("controlUi: {allowInsecureAuth: true, dangerouslyDisableDeviceAuth: true}");
+        assert_eq!(
+            sev(&ui, "gateway.control_ui.insecure_auth"),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(&ui, "gateway.control_ui.device_auth_disabled"),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(
+                &gw("controlUi: {allowInsecureAuth: false}"),
+                "gateway.control_ui.insecure_auth"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn trusted_proxy_rows() {
+        let bare = ids(r#"{gateway: {auth: {mode: "trusted-proxy"}}}"#);
+        for id in [
+            "gateway.trusted_proxy_auth",
+            "gateway.trusted_proxy_no_proxies",
+            "gateway.trusted_proxy_no_user_header",
+            "gateway.trusted_proxy_no_allowlist",
+        ] {
+            assert!(bare.contains(&id.into()), "{id}");
+        }
+        assert!(!bare.contains(&"gateway.trusted_proxy_allow_loopback".into()));
+        let full = ids(
+            r#"{gateway: {trustedProxies: ["10.0.0.2"], auth: {mode: "trusted-proxy",
+               trustedProxy: {userHeader: "x-user", allowLoopback: true, allowUsers: ["a@x.test"]}}}}"#,
+        );
+        assert!(full.contains(&"gateway.trusted_proxy_auth".into()));
+        assert!(full.contains(&"gateway.trusted_proxy_allow_loopback".into()));
+        for id in [
+            "gateway.trusted_proxy_no_proxies",
+            "gateway.trusted_proxy_no_user_header",
+            "gateway.trusted_proxy_no_allowlist",
+        ] {
+            assert!(!full.contains(&id.into()), "{id}");
+        }
+        assert!(
+            !ids(&format!("{{gateway: {{{TOK}}}}}")).contains(&"gateway.trusted_proxy_auth".into())
+        );
+    }
+
+    #[test]
+    fn gateway_rows_come_out_in_reference_order() {
+        let got = ids(
+            r#"{discovery: {mdns: {mode: "full"}}, gateway: {bind: "lan", allowRealIpFallback: true,
+                tools: {allow: ["exec"]}, controlUi: {allowInsecureAuth: true, allowedOrigins: ["*"]},
+                auth: {token: "short"}}}"#,
+        );
+        let want = [
+            "summary.attack_surface",
+            "gateway.tools_invoke_http.dangerous_allow",
+            "gateway.control_ui.allowed_origins_wildcard",
+            "gateway.real_ip_fallback_enabled",
+            "discovery.mdns_full_mode",
+            "gateway.control_ui.insecure_auth",
+            "config.insecure_or_dangerous_flags",
+            "gateway.token_too_short",
+            "gateway.auth_no_rate_limit",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn session_key_override() {
+        let id = "gateway.http.session_key_override_enabled";
+        assert_eq!(
+            sev(&gw("http: {endpoints: {responses: {enabled: true}}}"), id),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            sev(
+                &gw("http: {endpoints: {chatCompletions: {enabled: false}}}"),
+                id
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn node_deny_commands() {
+        let id = "gateway.nodes.deny_commands_ineffective";
+        let h = gw(
+            r#"nodes: {allowCommands: ["custom.ping"], denyCommands: ["system.*", "camera.snapp", "custom.ping", "group:x", "x y"]}"#,
+        );
+        let f = h.findings().into_iter().find(|f| f.check_id == id).unwrap();
+        assert_eq!(f.severity, Severity::Warn);
+        assert!(f.detail.contains("\"system.*\""));
+        assert!(f
+            .detail
+            .contains("\"camera.snapp\" (closest known: camera.snap)"));
+        assert!(!f.detail.contains("\"custom.ping\""));
+        assert_eq!(
+            sev(
+                &gw(r#"nodes: {denyCommands: ["system.run", " sms.send "]}"#),
+                id
+            ),
+            None
+        );
+        assert_eq!(sev(&gw(r#"nodes: {denyCommands: []}"#), id), None);
+    }
+
+    #[test]
+    fn node_command_suggestions() {
+        let known: Vec<String> = ["camera.list", "camera.snap", "system.run", "sms.send"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            super::suggest_node_commands("camera.snapp", &known),
+            ["camera.snap"]
+        );
+        assert_eq!(
+            super::suggest_node_commands("sms.sned", &known),
+            ["sms.send"]
+        );
+        assert_eq!(
+            super::suggest_node_commands("sytem.run", &known),
+            ["system.run"]
+        );
+        assert!(super::suggest_node_commands("zzzzzzzzzzzz", &known).is_empty());
+    }
+
+    #[test]
+    fn node_allow_commands_dangerous() {
+        let id = "gateway.nodes.allow_commands_dangerous";
+        assert_eq!(
+            sev(
+                &gw(r#"nodes: {allowCommands: [" camera.snap ", "location.get"]}"#),
+                id
+            ),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(
+                &gw(r#"tailscale: {mode: "serve"}, nodes: {allowCommands: ["sms.send"]}"#),
+                id
+            ),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(
+                &gw(r#"nodes: {allowCommands: ["sms.send"], denyCommands: ["sms.send"]}"#),
+                id
+            ),
+            None
+        );
+        assert_eq!(
+            sev(&gw(r#"nodes: {allowCommands: ["location.get"]}"#), id),
+            None
+        );
     }
 }
