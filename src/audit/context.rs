@@ -13,9 +13,13 @@ pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
     /// Root config file as parsed (`$include` unresolved).
     pub raw: Value,
-    /// Includes resolved, `${VAR}` not substituted (the reference's `sourceConfig`).
+    /// Includes resolved, `${VAR}` not substituted.
     pub source: Value,
-    /// Includes resolved, `${VAR}` substituted (the reference's `cfg`).
+    /// Includes resolved, `${VAR}` substituted, SecretRefs not resolved: the runtime config the reference's CLI
+    /// starts from and passes to the audit as `sourceConfig`.
+    pub source_config: Value,
+    /// `source_config` with the SecretRefs the reference resolves before its audit substituted (as redaction
+    /// markers) and those it cannot resolve removed: the reference's `cfg`.
     pub cfg: Value,
     /// Effective environment (process, `.env`, config `env` block).
     pub env: BTreeMap<String, String>,
@@ -106,14 +110,23 @@ impl<'a> Ctx<'a> {
             &m.host.dotenv,
         );
         problems.extend(loaded.problems);
+        let source_config = loaded.resolved.clone();
+        let mut cfg = loaded.resolved;
+        let secret_diagnostics = crate::audit::checks::secrets::resolve_refs(
+            &mut cfg,
+            &m.secret_refs,
+            &loaded.env,
+            &m.config.path,
+        );
         Ctx {
             snap,
             raw: loaded.raw,
             source: loaded.source,
-            cfg: loaded.resolved,
+            source_config,
+            cfg,
             env: loaded.env,
             load_problems: problems,
-            secret_diagnostics: Vec::new(),
+            secret_diagnostics,
         }
     }
 

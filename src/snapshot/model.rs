@@ -61,14 +61,22 @@ pub struct AncestorRealpath {
 pub struct SecretRefFact {
     /// Dotted config path, e.g. `gateway.auth.token`.
     pub path: String,
-    /// `env`, `file`, `exec` or `template` (a `${VAR}` string).
+    /// The ref's source: `env`, `file` or `exec`.
     pub source: String,
-    /// `resolved`, `unresolved` or `skipped` (exec sources).
+    /// The provider alias (a key of `secrets.providers`, or the default alias).
+    pub provider: String,
+    /// Env var name, JSON pointer (`file`) or exec id: names where the secret lives, never the secret.
+    pub id: String,
+    /// The config holds a string form (`${VAR}`, `$VAR`, `secretref-env:VAR`) rather than a `{source, provider,
+    /// id}` object; an unresolved string stays in the config as it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inline: bool,
+    /// `resolved`, `unresolved`, or `skipped` (an exec source that passed the path checks: never run).
     pub status: String,
     /// The resolved value as a redaction marker (never the secret itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// Why it did not resolve.
+    /// Why it did not resolve, in OpenClaw's wording where OpenClaw would fail the same way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
