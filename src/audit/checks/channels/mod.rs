@@ -31,7 +31,12 @@
 mod imessage;
 mod irc;
 mod signal;
+mod store;
 mod telegram;
+
+use store::pairing_store;
+#[cfg(test)]
+use store::safe_key;
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -40,7 +45,8 @@ use serde_json::{Map, Value};
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
-use crate::config::secret::{js_trim, Str};
+use crate::config::redact::looks_like_secret_value;
+use crate::config::secret::{js_trim, looks_like_marker, Str};
 
 const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
     CheckDef::new(id, Area::Channels, severity, false, doc)
@@ -673,120 +679,34 @@ fn identity(entry: &str) -> String {
     }
 }
 
-/// How an entry is shown in a finding (redacted values stay redacted).
-fn shown(entry: &str) -> String {
-    match Str::of(entry) {
-        Str::Secret(_) => "(redacted value)".into(),
-        Str::Plain(s) => s.to_string(),
-    }
+/// An entry a capture redacts (a secret-looking value, a URL with a password) or has redacted: the checks treat
+/// it as an opaque value, so the audit of a redacted snapshot equals that of the raw host.
+fn opaque(entry: &str) -> bool {
+    let t = js_trim(entry);
+    Str::of(t).is_secret()
+        || looks_like_secret_value(t)
+        || looks_like_marker(t)
+        || t.contains("<<clawprint:secret ")
+        || t.find("://").is_some_and(|i| t[i..].contains('@'))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Pairing store
-
-/// The approved senders of a channel account: `<credentials>/<channel>-<account>-allowFrom.json` (and for the
-/// default account also the legacy `<channel>-allowFrom.json`), or on hosts with the SQLite state DB its
-/// `pairing_allowlists` facts. Entries trimmed, `"*"` and blanks dropped, repeats removed.
-fn pairing_store(ctx: &Ctx, channel: &str, account: &str) -> Vec<String> {
-    let acct = {
-        let a = lower_trim(account);
-        if a.is_empty() {
-            "default".to_string()
-        } else {
-            a
-        }
-    };
-    let Some(channel_key) = safe_key(channel) else {
-        return Vec::new();
-    };
-    let mut entries: Vec<String> = Vec::new();
-    if let Some(db) = ctx.state_db() {
-        for list in &db.pairing_allowlists {
-            let same_account = match &list.account {
-                None => acct == "default",
-                Some(a) => lower_trim(a) == acct,
-            };
-            if lower_trim(&list.channel) == channel_key && same_account {
-                entries.extend(store_entries(&list.entries));
-            }
-        }
+/// The key of an allowlist entry among a DM account's principals: opaque entries as they are, the others
+/// through the channel's normalization.
+fn principal(ch: Channel, entry: &str) -> String {
+    if opaque(entry) {
+        identity(js_trim(entry))
     } else {
-        let cred = ctx.host().credentials_dir.trim_end_matches('/').to_string();
-        let files = if acct == "default" {
-            vec![
-                format!("{cred}/{channel_key}-default-allowFrom.json"),
-                format!("{cred}/{channel_key}-allowFrom.json"),
-            ]
-        } else {
-            match safe_key(&acct) {
-                Some(k) => vec![format!("{cred}/{channel_key}-{k}-allowFrom.json")],
-                None => return Vec::new(),
-            }
-        };
-        for f in files {
-            match store_file(ctx, &f) {
-                Ok(e) => entries.extend(e),
-                // An I/O error (e.g. a directory in the file's place) empties the whole read.
-                Err(()) => return Vec::new(),
-            }
-        }
+        identity(js_trim(&ch.normalize_dm_entry(entry)))
     }
-    let mut seen = HashSet::new();
-    entries.retain(|e| seen.insert(identity(e)));
-    entries
 }
 
-/// The pairing store's file-name key: lower-cased, `\/:*?"<>|` → `_`, `..` → `_`; `None` when nothing is left.
-fn safe_key(raw: &str) -> Option<String> {
-    let lower = lower_trim(raw);
-    let safe: String = lower
-        .chars()
-        .map(|c| if "\\/:*?\"<>|".contains(c) { '_' } else { c })
-        .collect::<String>()
-        .replace("..", "_");
-    (!safe.is_empty() && safe != "_").then_some(safe)
-}
-
-/// One pairing file: `Ok([])` when absent or unparseable (strict JSON; a non-string entry also empties the file),
-/// `Err` when it cannot be read at all.
-fn store_file(ctx: &Ctx, path: &str) -> Result<Vec<String>, ()> {
-    let Some(entry) = ctx.file(path) else {
-        return Ok(Vec::new());
-    };
-    let Some(perms) = ctx.perms(path) else {
-        return Ok(Vec::new());
-    };
-    if perms.is_dir {
-        return Err(());
+/// How an entry is shown in a finding (values a capture redacts never appear).
+fn shown(entry: &str) -> String {
+    if opaque(entry) {
+        "(redacted value)".into()
+    } else {
+        entry.to_string()
     }
-    let Some(text) = entry
-        .blob
-        .as_deref()
-        .and_then(|h| ctx.snap.blob_text(h).ok())
-    else {
-        return Ok(Vec::new());
-    };
-    let Ok(parsed) = serde_json::from_str::<Value>(text) else {
-        return Ok(Vec::new());
-    };
-    let Some(list) = parsed.get("allowFrom").and_then(Value::as_array) else {
-        return Ok(Vec::new());
-    };
-    let mut raw = Vec::new();
-    for e in list {
-        match e.as_str() {
-            Some(s) => raw.push(s.to_string()),
-            None => return Ok(Vec::new()),
-        }
-    }
-    Ok(store_entries(&raw))
-}
-
-fn store_entries(raw: &[String]) -> Vec<String> {
-    raw.iter()
-        .map(|s| js_trim(s).to_string())
-        .filter(|s| !s.is_empty() && s != "*")
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -906,9 +826,8 @@ fn dm_rows(ctx: &Ctx, col: &mut Collector, ch: Channel, acct: &Account) {
         .iter()
         .filter(|e| *e != "*")
         .chain(&store)
-        .map(|e| js_trim(&ch.normalize_dm_entry(e)).to_string())
+        .map(|e| principal(ch, e))
         .filter(|e| !e.is_empty())
-        .map(|e| identity(&e))
         .collect();
     let multi_user = has_wildcard || principals.len() > 1;
     let label = ch.label();

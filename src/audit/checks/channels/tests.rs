@@ -862,3 +862,39 @@ fn every_check_has_a_definition() {
         assert!(CHECKS.iter().any(|c| c.matches(id)), "{id}");
     }
 }
+
+#[test]
+fn redacted_entries_audit_like_raw_ones() {
+    // Secret-looking allowlist entries are redacted by capture; the findings must not depend on that.
+    let raw = [
+        "sk-aaaaaaaaaaaaaaaaaaaaaaaa",
+        "sk-bbbbbbbbbbbbbbbbbbbbbbbb",
+        " sk-aaaaaaaaaaaaaaaaaaaaaaaa",
+    ];
+    let red = [
+        "<<clawprint:secret c=1 len=27 trim=27>>",
+        "<<clawprint:secret c=2 len=27 trim=27>>",
+        "<<clawprint:secret c=1 len=28 trim=27>>",
+    ];
+    for (ch, acct) in [
+        ("telegram", TG),
+        ("signal", r#"account: "+1555""#),
+        ("irc", r#"host: "h", nick: "n""#),
+    ] {
+        let cfg = |e: &[&str]| {
+            format!(
+                r#"{{channels: {{{ch}: {{{acct}, dmPolicy: "allowlist", groupPolicy: "open", allowFrom: ["{}", "{}", "{}"]}}}}}}"#,
+                e[0], e[1], e[2]
+            )
+        };
+        let a = channel_findings(&Host::new(&cfg(&raw)).snapshot());
+        let b = channel_findings(&Host::new(&cfg(&red)).snapshot());
+        assert_eq!(a, b, "{ch}");
+        assert!(
+            a.iter()
+                .any(|f| f.check_id.ends_with("dm.scope_main_multiuser")),
+            "{ch}"
+        );
+        assert!(!a.iter().any(|f| f.detail.contains("sk-")), "{ch}");
+    }
+}
