@@ -53,6 +53,8 @@ pub const PLAIN_ENV: &[&str] = &[
     "OPENCLAW_INCLUDE_ROOTS",
     "OPENCLAW_SERVICE_KIND",
     "OPENCLAW_PROFILE",
+    // Channel settings the channel audit reads (a flag; IRC TLS on/off).
+    "IRC_TLS",
 ];
 
 /// Environment variables the audit reads whose values are secrets (recorded as markers). Together with
@@ -71,6 +73,12 @@ pub const SECRET_ENV: &[&str] = &[
     "EXA_API_KEY",
     "KIMI_API_KEY",
     "MOONSHOT_API_KEY",
+    // Channel credentials and settings that configure a default channel account (channel audit).
+    "TELEGRAM_BOT_TOKEN",
+    "IRC_HOST",
+    "IRC_NICK",
+    "IRC_PASSWORD",
+    "IRC_NICKSERV_PASSWORD",
 ];
 
 /// What to capture from: the process's view of the host.
