@@ -53,6 +53,7 @@ pub const PLAIN_ENV: &[&str] = &[
     "OPENCLAW_INCLUDE_ROOTS",
     "OPENCLAW_SERVICE_KIND",
     "OPENCLAW_PROFILE",
+    "OPENCLAW_WORKSPACE_DIR",
 ];
 
 /// Environment variables the audit reads whose values are secrets (recorded as markers). Together with
@@ -458,7 +459,7 @@ impl Capturer<'_> {
         // bind sources, and the secrets OpenClaw resolves before its audit.
         extensions::capture(self, &loaded.resolved);
         hooks::capture(self, &loaded.resolved);
-        skills::capture(self, &loaded.resolved);
+        let workspaces = skills::capture(self, &loaded);
         sandbox::capture(self, &loaded.resolved);
         let secret_refs = secrets::capture(self, &loaded);
         let docker = self.opts.docker.then(docker::probe);
@@ -528,6 +529,7 @@ impl Capturer<'_> {
             diagnostics: std::mem::take(&mut self.diagnostics).into_iter().collect(),
             secret_refs,
             docker,
+            workspaces,
         };
         Snapshot {
             manifest,

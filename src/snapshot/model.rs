@@ -34,6 +34,21 @@ pub struct Manifest {
     /// Sandbox-browser containers, when `capture --docker` asked Docker. `None`: capture did not look.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker: Option<DockerFacts>,
+    /// Agent workspaces that have a `skills/` directory, with the realpath the workspace-skill checks compare
+    /// `SKILL.md` realpaths against; the `skills/` tree itself is recorded in `files`. Sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<WorkspaceFacts>,
+}
+
+/// One agent workspace whose `skills/` tree capture scanned.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceFacts {
+    /// The workspace path as OpenClaw resolves it from the config (not a realpath).
+    pub path: String,
+    /// Its realpath; `None` when it cannot be resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realpath: Option<String>,
 }
 
 /// One secret reference on a path the reference resolves.
