@@ -1002,4 +1002,68 @@ mod tests {
             .ends_with(":\n- recov"));
         assert!(detail(&h, "plugins.installs_version_drift").is_none());
     }
+
+    #[test]
+    fn state_db_records_replace_installs_json() {
+        use crate::capture::sqlite::{DatabaseFacts, InstallRecord, StateFacts};
+        use crate::snapshot::DatabaseEntry;
+        let h = installs(r#"{"installRecords":{"json-only":{"source":"npm","spec":"j@latest"}}}"#);
+        let mut snap = h.snapshot();
+        let rec = |id: &str, spec: &str, integrity: Option<&str>| InstallRecord {
+            id: id.into(),
+            source: Some("npm".into()),
+            spec: Some(spec.into()),
+            integrity: integrity.map(String::from),
+            ..InstallRecord::default()
+        };
+        snap.manifest.databases.push(DatabaseEntry {
+            path: "/home/user/.openclaw/state/openclaw.sqlite".into(),
+            facts: DatabaseFacts {
+                state: Some(StateFacts {
+                    plugin_installs: vec![
+                        rec("db-a", "a@^1", Some("sha512-x")),
+                        rec("db-b", "b@1.0.0", None),
+                    ],
+                    ..StateFacts::default()
+                }),
+                ..DatabaseFacts::default()
+            },
+        });
+        let f = crate::audit::audit(&snap).findings;
+        let d = |id: &str| f.iter().find(|x| x.check_id == id).unwrap().detail.clone();
+        assert!(d("plugins.installs_unpinned_npm_specs").ends_with(":\n- db-a (a@^1)"));
+        assert!(d("plugins.installs_missing_integrity").ends_with(":\n- db-b"));
+    }
+
+    #[test]
+    fn hard_linked_or_non_string_versions() {
+        let rec = r#"{"installRecords":{"a":{"source":"npm","spec":"a@1.0.0","integrity":"x","version":1}}}"#;
+        let h = installs(rec).json(
+            "~/.openclaw/extensions/a/package.json",
+            r#"{"version":"1"}"#,
+        );
+        // A number never equals the installed string.
+        assert!(detail(&h, "plugins.installs_version_drift")
+            .unwrap()
+            .ends_with("- a (recorded 1, installed 1)"));
+        let mut snap = h.snapshot();
+        let i = snap
+            .manifest
+            .files
+            .iter()
+            .position(|e| e.path.ends_with("extensions/a/package.json"))
+            .unwrap();
+        snap.manifest.files[i].nlink = Some(2);
+        assert!(!crate::audit::audit(&snap)
+            .findings
+            .iter()
+            .any(|f| f.check_id == "plugins.installs_version_drift"));
+        // Blank recorded versions are skipped.
+        let blank = r#"{"installRecords":{"a":{"source":"npm","spec":"a@1.0.0","integrity":"x","version":"1.0.0","resolvedVersion":""}}}"#;
+        let h = installs(blank).json(
+            "~/.openclaw/extensions/a/package.json",
+            r#"{"version":"2.0.0"}"#,
+        );
+        assert!(detail(&h, "plugins.installs_version_drift").is_none());
+    }
 }
