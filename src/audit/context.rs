@@ -166,24 +166,24 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// Installed plugin directories: sub-directories of `<stateDir>/extensions`, without `node_modules`,
-    /// backups and disabled copies (names starting with `.`, ending `.bak`, containing `.backup-` or
-    /// `.disabled`, case-insensitive).
+    /// Installed plugin directories (`listInstalledPluginDirs`): when `<stateDir>/extensions` is a directory
+    /// (after following a link), its children that are directories themselves (a link to a directory is not
+    /// one: the reference goes by the listing's entry type), except `node_modules`, `.openclaw-install-backups`
+    /// and names that, trimmed and lower-cased, are empty, start with `.`, end with `.bak` or contain `.backup-`
+    /// or `.disabled`. Sorted by name.
     pub fn installed_plugin_dirs(&self) -> Vec<&str> {
         let dir = format!("{}/extensions", self.host().state_dir);
+        let is_dir = self.file(&dir).is_some_and(|e| {
+            e.kind == FileKind::Dir
+                || e.resolved.as_ref().and_then(|r| r.kind) == Some(FileKind::Dir)
+        });
+        if !is_dir {
+            return Vec::new();
+        }
         self.children(&dir)
             .into_iter()
             .filter(|(name, e)| {
-                let lower = name.to_lowercase();
-                let is_dir = e.kind == FileKind::Dir
-                    || e.resolved.as_ref().and_then(|r| r.kind) == Some(FileKind::Dir);
-                is_dir
-                    && lower != "node_modules"
-                    && lower != ".openclaw-install-backups"
-                    && !lower.starts_with('.')
-                    && !lower.ends_with(".bak")
-                    && !lower.contains(".backup-")
-                    && !lower.contains(".disabled")
+                e.kind == FileKind::Dir && !crate::config::paths::ignored_plugin_dir_name(name)
             })
             .map(|(name, _)| name)
             .collect()

@@ -23,6 +23,9 @@ pub struct Host {
     dotenv: BTreeMap<String, String>,
     /// Edits applied to the finished snapshot (blobs, databases, Docker facts, …).
     edits: Vec<Edit>,
+    /// Content of files added with [`Host::json`] (and other content builders), by hash.
+    blobs: BTreeMap<String, Vec<u8>>,
+    workspaces: Vec<WorkspaceFacts>,
 }
 
 type Edit = Box<dyn Fn(&mut Snapshot)>;
@@ -37,6 +40,8 @@ impl Host {
             env: BTreeMap::new(),
             dotenv: BTreeMap::new(),
             edits: Vec::new(),
+            blobs: BTreeMap::new(),
+            workspaces: Vec::new(),
         };
         h = h
             .dir("~/.openclaw", 0o700)
@@ -106,7 +111,7 @@ impl Host {
     }
 
     pub fn snapshot(&self) -> Snapshot {
-        let mut blobs = BTreeMap::new();
+        let mut blobs = self.blobs.clone();
         let blob = Snapshot::add_blob(&mut blobs, self.config.clone().into_bytes());
         let manifest = Manifest {
             format: FORMAT_VERSION,
@@ -129,6 +134,11 @@ impl Host {
                 includes: vec![],
             },
             files: self.files.values().cloned().collect(),
+            workspaces: {
+                let mut w = self.workspaces.clone();
+                w.sort_by(|a, b| a.path.cmp(&b.path));
+                w
+            },
             ..Manifest::default()
         };
         let mut snap = Snapshot {
@@ -200,6 +210,46 @@ impl Host {
             list.push(fact.clone());
             list.sort_by(|a, b| a.path.cmp(&b.path));
         }));
+        self
+    }
+
+    // --- plugins and workspace skills ---
+
+    /// A regular file (mode 600) whose captured content is `text`.
+    pub fn json(mut self, path: &str, text: &str) -> Host {
+        self = self.file(path, 0o600);
+        let hash = Snapshot::add_blob(&mut self.blobs, text.as_bytes().to_vec());
+        let e = self.files.get_mut(&expand(path)).unwrap();
+        e.size = text.len() as u64;
+        e.blob = Some(hash);
+        self
+    }
+
+    /// A symlink at `path` to something of `kind` (`None`: dangling) whose realpath is `realpath`.
+    pub fn symlink_to(
+        mut self,
+        path: &str,
+        kind: impl Into<Option<FileKind>>,
+        realpath: &str,
+    ) -> Host {
+        let kind = kind.into();
+        self = self.entry(path, FileKind::Symlink, 0o777);
+        let e = self.files.get_mut(&expand(path)).unwrap();
+        e.target = Some(expand(realpath));
+        e.resolved = Some(Resolved {
+            kind,
+            mode: kind.map(|k| if k == FileKind::Dir { 0o700 } else { 0o600 }),
+            realpath: kind.map(|_| expand(realpath)),
+        });
+        self
+    }
+
+    /// Workspace facts: `path` and its realpath, as capture records them for a workspace with `skills/`.
+    pub fn workspace(mut self, path: &str, realpath: &str) -> Host {
+        self.workspaces.push(WorkspaceFacts {
+            path: expand(path),
+            realpath: Some(expand(realpath)),
+        });
         self
     }
 }

@@ -53,6 +53,7 @@ pub const PLAIN_ENV: &[&str] = &[
     "OPENCLAW_INCLUDE_ROOTS",
     "OPENCLAW_SERVICE_KIND",
     "OPENCLAW_PROFILE",
+    "OPENCLAW_WORKSPACE_DIR",
     // Channel settings the channel audit reads (a flag; IRC TLS on/off).
     "IRC_TLS",
 ];
@@ -491,7 +492,7 @@ impl Capturer<'_> {
         // bind sources, and the secrets OpenClaw resolves before its audit.
         extensions::capture(self, &loaded.resolved);
         hooks::capture(self, &loaded.resolved);
-        skills::capture(self, &loaded.resolved);
+        let workspaces = skills::capture(self, &loaded);
         let ancestor_realpaths = sandbox::capture(self, &loaded.resolved, &loaded.env);
         let secret_refs = secrets::capture(self, &loaded);
         let docker = self.opts.docker.then(|| docker::probe(self));
@@ -545,6 +546,7 @@ impl Capturer<'_> {
             secret_refs,
             docker,
             ancestor_realpaths,
+            workspaces,
         };
         Snapshot {
             manifest,

@@ -236,6 +236,241 @@ pub fn hook_package_json(
     format!("{dir}/package.json")
 }
 
+// --- plugins and workspace skills ---
+
+/// JavaScript `a.localeCompare(b)` as Node (ICU collation, `en-US`) orders the keys the reference sorts (plugin
+/// ids, npm package names). Exact for ASCII: control characters are ignored; then spaces, punctuation and symbols,
+/// digits and letters in ICU's order, case-insensitively; then lower case before upper case, left to right.
+/// Other characters sort after ASCII letters by code point (lower-cased), which ICU only approximates.
+pub fn locale_compare(a: &str, b: &str) -> std::cmp::Ordering {
+    /// ASCII from space to `~` in ICU root order; letters appear once (case is a later level).
+    const ORDER: &str = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz";
+    fn primary(c: char) -> Option<u32> {
+        if c.is_ascii_control() {
+            return None;
+        }
+        let lower = c.to_ascii_lowercase();
+        match ORDER.find(lower) {
+            Some(i) if c.is_ascii() => Some(i as u32),
+            _ => Some(1000 + c.to_lowercase().next().unwrap_or(c) as u32),
+        }
+    }
+    let keys = |s: &str| -> Vec<(u32, bool)> {
+        s.chars()
+            .filter_map(|c| primary(c).map(|p| (p, c.is_uppercase())))
+            .collect()
+    };
+    let (ka, kb) = (keys(a), keys(b));
+    let prim = ka.iter().map(|k| k.0).cmp(kb.iter().map(|k| k.0));
+    prim.then_with(|| ka.iter().map(|k| k.1).cmp(kb.iter().map(|k| k.1)))
+}
+
+/// `resolveUserPath`: trimmed; a leading `~` (alone or before a separator) becomes `home`; then resolved against
+/// `cwd` and normalized (no trailing slash). Empty input stays empty.
+pub fn resolve_user_path(input: &str, home: &str, cwd: &str) -> String {
+    let t = js_trim(input);
+    if t.is_empty() {
+        return String::new();
+    }
+    let expanded = match t.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with('\\') => {
+            format!("{home}{rest}")
+        }
+        _ => t.to_string(),
+    };
+    strip_trailing_slash(load::resolve(cwd, &expanded))
+}
+
+fn strip_trailing_slash(mut p: String) -> String {
+    while p.len() > 1 && p.ends_with('/') {
+        p.pop();
+    }
+    p
+}
+
+/// Node's `path.join(base, rest)` for an absolute base: joined, normalized, no trailing slash.
+pub fn join(base: &str, rest: &str) -> String {
+    strip_trailing_slash(load::normalize(&format!("{base}/{rest}")))
+}
+
+/// What the workspace paths depend on besides the config.
+pub struct PathEnv<'a> {
+    /// The effective home dir (`OPENCLAW_HOME`, else `HOME`).
+    pub home: &'a str,
+    pub cwd: &'a str,
+    pub state_dir: &'a str,
+    /// The effective environment (`OPENCLAW_WORKSPACE_DIR`, `OPENCLAW_PROFILE`).
+    pub env: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// The workspace of one agent (`resolveAgentWorkspaceDir`): its own `workspace`, else for the default agent
+/// `agents.defaults.workspace`, else the default workspace (`OPENCLAW_WORKSPACE_DIR`, else
+/// `<home>/.openclaw/workspace`, `workspace-<profile>` with an `OPENCLAW_PROFILE` other than `default`); for other
+/// agents `<agents.defaults.workspace>/<id>`, else `<stateDir>/workspace-<id>`.
+pub fn agent_workspace_dir(cfg: &Value, agent_id: &str, p: &PathEnv<'_>) -> String {
+    let id = normalize_agent_id(agent_id);
+    let own = agent_entries(cfg)
+        .into_iter()
+        .find(|e| {
+            e.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|i| normalize_agent_id(i) == id)
+        })
+        .and_then(|e| e.get("workspace"))
+        .and_then(Value::as_str)
+        .map(js_trim)
+        .filter(|w| !w.is_empty());
+    let strip = |s: String| s.replace('\0', "");
+    if let Some(w) = own {
+        return strip(resolve_user_path(w, p.home, p.cwd));
+    }
+    let fallback = cfg
+        .pointer("/agents/defaults/workspace")
+        .and_then(Value::as_str)
+        .map(js_trim)
+        .filter(|w| !w.is_empty());
+    if id == default_agent_id(cfg) {
+        if let Some(f) = fallback {
+            return strip(resolve_user_path(f, p.home, p.cwd));
+        }
+        let env = |k: &str| p.env.get(k).map(|v| js_trim(v)).filter(|v| !v.is_empty());
+        if let Some(w) = env("OPENCLAW_WORKSPACE_DIR") {
+            return strip(strip_trailing_slash(load::resolve(p.cwd, w)));
+        }
+        let base = join(p.home, ".openclaw");
+        return strip(match env("OPENCLAW_PROFILE") {
+            Some(profile) if profile.to_lowercase() != "default" => {
+                join(&base, &format!("workspace-{profile}"))
+            }
+            _ => join(&base, "workspace"),
+        });
+    }
+    match fallback {
+        Some(f) => strip(join(&resolve_user_path(f, p.home, p.cwd), &id)),
+        None => strip(join(p.state_dir, &format!("workspace-{id}"))),
+    }
+}
+
+/// `listAgentWorkspaceDirs`: the workspace of each `agents.list` entry with a string id, in list order, then the
+/// default agent's, without repeats.
+pub fn agent_workspace_dirs(cfg: &Value, p: &PathEnv<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let ids = agent_entries(cfg)
+        .into_iter()
+        .filter_map(|e| e.get("id").and_then(Value::as_str))
+        .map(str::to_string)
+        .chain(std::iter::once(default_agent_id(cfg)));
+    for id in ids {
+        let dir = agent_workspace_dir(cfg, &id, p);
+        if !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    out
+}
+
+/// `SKILL.md` files the workspace-skill scan stops after (it finishes the directory it is in).
+pub const SKILL_SCAN_MAX_FILES: usize = 2000;
+/// Directory visits the workspace-skill scan stops after (20 per file of the file limit).
+pub const SKILL_SCAN_MAX_DIR_VISITS: usize = SKILL_SCAN_MAX_FILES * 20;
+pub const SKILL_FILE_NAME: &str = "SKILL.md";
+
+/// Names the workspace-skill scan never looks at: dot-names and `node_modules`.
+pub fn skill_scan_skips(name: &str) -> bool {
+    name.starts_with('.') || name == "node_modules"
+}
+
+/// One directory entry as the workspace-skill scan classifies it (the listing's own type; links are followed
+/// once with `stat`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkillEntry {
+    Dir,
+    File,
+    /// A symlink to a directory, with the link's realpath when it resolves.
+    LinkDir(Option<String>),
+    /// A symlink to a regular file, with the link's realpath when it resolves.
+    LinkFile(Option<String>),
+    /// Anything else (dangling links, sockets, …).
+    Other,
+}
+
+/// Where the scan reads directory listings: the host at capture, the snapshot at audit.
+pub trait SkillTree {
+    /// The entries of `dir` in listing order, `(name, kind)`; empty when it cannot be read. Names for which
+    /// [`skill_scan_skips`] holds may be left out.
+    fn list(&mut self, dir: &str) -> Vec<(String, SkillEntry)>;
+}
+
+/// What the scan of one `skills/` tree found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkillScan {
+    /// `SKILL.md` paths in discovery order, with their realpath (`None`: unresolvable).
+    pub files: Vec<(String, Option<String>)>,
+    /// The scan stopped at a limit with directories still queued.
+    pub truncated: bool,
+}
+
+/// The reference's breadth-first scan of `<workspace>/skills` (`listWorkspaceSkillMarkdownFiles`): dot-names
+/// and `node_modules` skipped, directories and links to directories queued, each directory realpath read once,
+/// `SKILL.md` files and links to files collected; it stops when the queue is empty, once 2000 files are found
+/// (checked before each directory) or after 40 000 directory visits. `root` must be a directory (not a link);
+/// `root_real` is its realpath. Realpaths of plain entries are their parent's realpath joined with the name.
+pub fn scan_skills(tree: &mut dyn SkillTree, root: &str, root_real: Option<&str>) -> SkillScan {
+    let mut scan = SkillScan::default();
+    let mut queue = std::collections::VecDeque::new();
+    queue.push_back((root.to_string(), root_real.unwrap_or(root).to_string()));
+    let mut visited = std::collections::HashSet::new();
+    let mut visits = 0usize;
+    while !queue.is_empty() && scan.files.len() < SKILL_SCAN_MAX_FILES && {
+        visits += 1;
+        visits <= SKILL_SCAN_MAX_DIR_VISITS
+    } {
+        let Some((dir, real)) = queue.pop_front() else {
+            break;
+        };
+        if !visited.insert(real.clone()) {
+            continue;
+        }
+        for (name, kind) in tree.list(&dir) {
+            if skill_scan_skips(&name) {
+                continue;
+            }
+            let full = join(&dir, &name);
+            match kind {
+                SkillEntry::Dir => queue.push_back((full, join(&real, &name))),
+                SkillEntry::LinkDir(r) => {
+                    let r = r.unwrap_or_else(|| full.clone());
+                    queue.push_back((full, r));
+                }
+                SkillEntry::File if name == SKILL_FILE_NAME => {
+                    let r = join(&real, &name);
+                    scan.files.push((full, Some(r)));
+                }
+                SkillEntry::LinkFile(r) if name == SKILL_FILE_NAME => scan.files.push((full, r)),
+                _ => {}
+            }
+        }
+    }
+    scan.truncated = !queue.is_empty();
+    scan
+}
+
+/// Entry files the reference looks for in a plugin dir whose `package.json` declares no `openclaw.extensions`.
+pub const PLUGIN_ENTRY_FILES: &[&str] = &["index.ts", "index.js", "index.mjs", "index.cjs"];
+
+/// Names of `<stateDir>/extensions` children that are not installed plugins (`shouldIgnoreInstalledPluginDirName`,
+/// on the trimmed, lower-cased name): empty, `node_modules`, `.openclaw-install-backups` and any dot-name, `*.bak`,
+/// `*.backup-*`, `*.disabled*`.
+pub fn ignored_plugin_dir_name(name: &str) -> bool {
+    let n = js_trim(name).to_lowercase();
+    n.is_empty()
+        || n == "node_modules"
+        || n.starts_with('.')
+        || n.ends_with(".bak")
+        || n.contains(".backup-")
+        || n.contains(".disabled")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +500,33 @@ mod tests {
             log_file(&json!({"logging": {"file": "~bob/x"}}), "/h", "/w"),
             None
         );
+    }
+
+    #[test]
+    fn locale_compare_orders_like_node() {
+        // `[...].sort((a, b) => a.localeCompare(b))` in Node 26 (en-US).
+        let mut v = vec![
+            "a-b", "ab", "a_b", "a b", "aB", "Ab", "a1", "a", "A", "a-", "-a", "Zed", "_u", "10",
+            "9",
+        ];
+        v.sort_by(|a, b| locale_compare(a, b));
+        assert_eq!(
+            v,
+            [
+                "_u", "-a", "10", "9", "a", "A", "a b", "a_b", "a-", "a-b", "a1", "ab", "aB", "Ab",
+                "Zed"
+            ]
+        );
+    }
+
+    #[test]
+    fn user_paths() {
+        assert_eq!(resolve_user_path(" ~/x/ ", "/h", "/c"), "/h/x");
+        assert_eq!(resolve_user_path("~", "/h", "/c"), "/h");
+        assert_eq!(resolve_user_path("~bob/x", "/h", "/c"), "/c/~bob/x");
+        assert_eq!(resolve_user_path("rel/../y", "/h", "/c"), "/c/y");
+        assert_eq!(resolve_user_path("  ", "/h", "/c"), "");
+        assert_eq!(join("/a/b", "../c"), "/a/c");
     }
 }
 

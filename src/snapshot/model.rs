@@ -38,6 +38,10 @@ pub struct Manifest {
     /// and the home roots their blocked paths hang off), sorted by path, unique. Metadata only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ancestor_realpaths: Vec<AncestorRealpath>,
+    /// Agent workspaces that have a `skills/` directory, with the realpath the workspace-skill checks compare
+    /// `SKILL.md` realpaths against; the `skills/` tree itself is recorded in `files`. Sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<WorkspaceFacts>,
 }
 
 /// How one absolute path resolves: its deepest existing ancestor (the path itself when it exists; `stat`, so a
@@ -51,6 +55,17 @@ pub struct AncestorRealpath {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor: Option<String>,
     /// `realpath` of the ancestor; `None` when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realpath: Option<String>,
+}
+
+/// One agent workspace whose `skills/` tree capture scanned.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceFacts {
+    /// The workspace path as OpenClaw resolves it from the config (not a realpath).
+    pub path: String,
+    /// Its realpath; `None` when it cannot be resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realpath: Option<String>,
 }
