@@ -6,3 +6,4 @@ pub mod load;
 pub mod paths;
 pub mod redact;
 pub mod secret;
+pub mod validate;
