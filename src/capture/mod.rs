@@ -558,7 +558,11 @@ impl Capturer<'_> {
                 Some(rest) if rest.starts_with('/') => format!("{home}{rest}"),
                 _ => t.to_string(),
             };
-            let path = PathBuf::from(load::resolve(&cwd, &expanded));
+            let resolved = load::resolve(&cwd, &expanded);
+            let path = PathBuf::from(match resolved.trim_end_matches('/') {
+                "" => "/",
+                r => r,
+            });
             match hostfs::stat(&path) {
                 Ok(_) => {
                     self.record(&path);

@@ -1194,7 +1194,12 @@ fn user_path(raw: &str, facts: &Facts) -> String {
     } else {
         p.to_string()
     };
-    load::resolve(&facts.cwd, &expanded)
+    // Node's `path.resolve` drops a trailing separator.
+    let resolved = load::resolve(&facts.cwd, &expanded);
+    match resolved.trim_end_matches('/') {
+        "" => "/".to_string(),
+        r => r.to_string(),
+    }
 }
 
 fn agent_list(cfg: &Value) -> Vec<&Value> {
@@ -1824,4 +1829,410 @@ fn model_refs(cfg: &Value) -> Vec<(String, String)> {
         cfg.pointer("/channels/discord/voice/model"),
     );
     refs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn facts() -> Facts {
+        Facts {
+            home: "/home/user".into(),
+            cwd: "/home/user".into(),
+            state_dir: "/home/user/.openclaw".into(),
+            ..Facts::default()
+        }
+    }
+
+    fn paths(cfg: Value) -> Vec<String> {
+        validate(&cfg, &facts())
+            .into_iter()
+            .map(|p| p.path)
+            .collect()
+    }
+
+    /// Every keyword of the embedded schema (outside `properties` names and data values) is one this module
+    /// implements; every `pattern` is one [`pattern_matches`] knows.
+    #[test]
+    fn embedded_schema_uses_only_implemented_keywords() {
+        const KNOWN: &[&str] = &[
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "propertyNames",
+            "items",
+            "minItems",
+            "maxItems",
+            "enum",
+            "const",
+            "anyOf",
+            "oneOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "default",
+            "$ref",
+            "$defs",
+            "$schema",
+        ];
+        fn walk(v: &Value, bad: &mut BTreeSet<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, sub) in m {
+                        if !KNOWN.contains(&k.as_str()) {
+                            bad.insert(k.clone());
+                        }
+                        match k.as_str() {
+                            "properties" | "$defs" => sub
+                                .as_object()
+                                .into_iter()
+                                .flatten()
+                                .for_each(|(_, s)| walk(s, bad)),
+                            "pattern" => {
+                                let p = sub.as_str().unwrap_or_default();
+                                if pattern_matches(p, "x").is_none() {
+                                    bad.insert(format!("pattern {p}"));
+                                }
+                            }
+                            "format" if sub != "uri" => {
+                                bad.insert(format!("format {sub}"));
+                            }
+                            "enum" | "const" | "required" | "default" | "$schema" | "$ref"
+                            | "type" | "format" => {}
+                            _ => walk(sub, bad),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|i| walk(i, bad)),
+                _ => {}
+            }
+        }
+        let mut bad = BTreeSet::new();
+        walk(schema(), &mut bad);
+        assert!(bad.is_empty(), "unimplemented schema features: {bad:?}");
+    }
+
+    #[test]
+    fn patterns_behave_like_the_javascript_regexes() {
+        let m = |p: &str, s: &str| pattern_matches(p, s).unwrap();
+        assert!(m("^[a-z][a-z0-9_-]{0,63}$", "default"));
+        assert!(!m("^[a-z][a-z0-9_-]{0,63}$", "Default"));
+        assert!(m(
+            "^[a-z][a-z0-9_-]{0,63}$",
+            &format!("a{}", "b".repeat(63))
+        ));
+        assert!(!m(
+            "^[a-z][a-z0-9_-]{0,63}$",
+            &format!("a{}", "b".repeat(64))
+        ));
+        assert!(m("^[A-Z][A-Z0-9_]{0,127}$", "OPENAI_API_KEY"));
+        assert!(!m("^[A-Z][A-Z0-9_]{0,127}$", "1KEY"));
+        assert!(m("^#?[0-9a-fA-F]{6}$", "#FF4500") && m("^#?[0-9a-fA-F]{6}$", "ff4500"));
+        assert!(!m("^#?[0-9a-fA-F]{6}$", "orange"));
+        assert!(m("^\\d+$", "123") && !m("^\\d+$", "12a") && !m("^\\d+$", ""));
+        assert!(m("^https:\\/\\/.*", "https://x") && !m("^https:\\/\\/.*", "http://x"));
+        let p = "^(?!\\*$)(?![Gg][Rr][Oo][Uu][Pp]:).+";
+        assert!(m(p, "alice") && m(p, "**") && !m(p, "*") && !m(p, "Group:ops") && !m(p, ""));
+        assert_eq!(pattern_matches("^other$", "x"), None);
+    }
+
+    #[test]
+    fn uri_format_needs_a_host_for_web_schemes() {
+        assert!(
+            is_uri("https://open.feishu.cn")
+                && is_uri("mailto:a@b")
+                && is_uri("http://10.0.0.1:8080/x")
+        );
+        assert!(!is_uri("feishu.cn") && !is_uri("https://") && !is_uri("1http://x"));
+    }
+
+    #[test]
+    fn empty_and_minimal_configs_are_accepted() {
+        assert!(paths(json!({})).is_empty());
+        assert!(paths(json!({"gateway": {"bind": "lan", "auth": {"mode": "none"}}, "hooks": {"enabled": true}})).is_empty());
+        // Fields with a default are not required (the schema lists `commands` as required at the root).
+        assert!(paths(json!({"commands": {}})).is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_one_problem_at_their_object_after_its_children() {
+        let p = validate(
+            &json!({"gateway": {"bind": "everywhere", "host": "0.0.0.0", "dmPolicy": "x"}, "mcpServers": {}}),
+            &facts(),
+        );
+        let got: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(got, ["gateway.bind", "gateway", "<root>"]);
+        assert!(
+            p[1].message.contains("`host`, `dmPolicy`"),
+            "{}",
+            p[1].message
+        );
+        // Hidden legacy keys are accepted.
+        assert!(
+            paths(json!({"canvasHost": {}, "hooks": {"internal": {"handlers": []}}})).is_empty()
+        );
+    }
+
+    #[test]
+    fn unions_fail_at_the_union_and_discriminated_unions_inside_the_branch() {
+        assert_eq!(
+            paths(json!({"agents": {"defaults": {"model": {"primary": "a/b", "extra": 1}}}})),
+            ["agents.defaults.model"]
+        );
+        assert!(paths(json!({"agents": {"defaults": {"model": {"primary": "a/b"}}}})).is_empty());
+        let p = validate(&json!({"gateway": {"bind": "0.0.0.0"}}), &facts());
+        assert_eq!(p[0].path, "gateway.bind");
+        assert!(p[0].message.contains("\"loopback\""), "{}", p[0].message);
+        // A SecretRef (discriminated by `source`): a bad id is reported inside the chosen branch, an unknown
+        // source at the discriminator.
+        let env_ref = |id: &str| json!({"models": {"providers": {"x": {"baseUrl": "https://x.test", "models": [], "apiKey": {"source": "env", "provider": "default", "id": id}}}}});
+        assert!(paths(env_ref("OPENAI_KEY")).is_empty());
+        assert_eq!(paths(env_ref("lower")), ["models.providers.x.apiKey"]);
+    }
+
+    #[test]
+    fn numbers_integers_and_lengths() {
+        assert_eq!(
+            paths(json!({"gateway": {"port": "18789"}})),
+            ["gateway.port"]
+        );
+        assert_eq!(paths(json!({"gateway": {"port": 1.5}})), ["gateway.port"]);
+        assert!(paths(json!({"gateway": {"port": 18789}})).is_empty());
+        assert_eq!(
+            paths(json!({"gateway": {"auth": {"mode": "trusted-proxy", "trustedProxy": {}}}})),
+            ["gateway.auth.trustedProxy.userHeader"]
+        );
+        assert_eq!(
+            paths(
+                json!({"gateway": {"auth": {"mode": "trusted-proxy", "trustedProxy": {"userHeader": ""}}}})
+            ),
+            ["gateway.auth.trustedProxy.userHeader"]
+        );
+        // A redacted secret is measured by its marker's length and never pattern-tested.
+        let marker = crate::config::secret::Marker {
+            class: 1,
+            len: 0,
+            trim: 0,
+        }
+        .to_string();
+        assert_eq!(
+            paths(json!({"security": {"audit": {"suppressions": [{"checkId": marker}]}}})),
+            ["security.audit.suppressions.0.checkId"]
+        );
+    }
+
+    #[test]
+    fn sandbox_rules_and_their_boundaries() {
+        let docker = |d: Value| json!({"agents": {"defaults": {"sandbox": {"docker": d}}}});
+        let at = "agents.defaults.sandbox.docker";
+        assert_eq!(
+            paths(docker(json!({"binds": ["data:/data"]}))),
+            [format!("{at}.binds.0")]
+        );
+        assert_eq!(
+            paths(docker(json!({"binds": ["/ok:/data", " "]}))),
+            [format!("{at}.binds.1")]
+        );
+        assert!(paths(docker(json!({"binds": ["/srv:/data:ro", "C:\\x:/y"]}))).is_empty());
+        assert_eq!(
+            paths(docker(json!({"network": " HOST "}))),
+            [format!("{at}.network")]
+        );
+        assert_eq!(
+            paths(docker(json!({"network": "container:db"}))),
+            [format!("{at}.network")]
+        );
+        assert!(paths(docker(
+            json!({"network": "container:db", "dangerouslyAllowContainerNamespaceJoin": true})
+        ))
+        .is_empty());
+        assert!(paths(docker(json!({"network": "bridge"}))).is_empty());
+        assert_eq!(
+            paths(docker(
+                json!({"seccompProfile": "Unconfined", "apparmorProfile": "unconfined"})
+            )),
+            [
+                format!("{at}.seccompProfile"),
+                format!("{at}.apparmorProfile")
+            ]
+        );
+        assert!(paths(docker(json!({"seccompProfile": "/etc/seccomp.json"}))).is_empty());
+        // Refinements do not run on an object with problems of its own (Zod skips them).
+        assert_eq!(paths(docker(json!({"network": "host", "bogus": 1}))), [at]);
+        let agent = json!({"agents": {"list": [{"id": "ops", "sandbox": {"browser": {"network": "host"}, "docker": {"network": "host"}}}]}});
+        assert_eq!(
+            paths(agent),
+            [
+                "agents.list.0.sandbox.docker.network",
+                "agents.list.0.sandbox.browser.network"
+            ]
+        );
+        let join =
+            json!({"agents": {"defaults": {"sandbox": {"browser": {"network": "container:x"}}}}});
+        assert_eq!(paths(join), ["agents.defaults.sandbox.browser.network"]);
+    }
+
+    #[test]
+    fn tailscale_needs_a_loopback_bind() {
+        let gw = |g: Value| json!({"gateway": g});
+        assert_eq!(
+            paths(gw(json!({"bind": "lan", "tailscale": {"mode": "serve"}}))),
+            ["gateway.bind"]
+        );
+        assert_eq!(
+            paths(gw(
+                json!({"bind": "custom", "customBindHost": "10.0.0.5", "tailscale": {"mode": "funnel"}})
+            )),
+            ["gateway.bind"]
+        );
+        assert!(paths(gw(json!({"bind": "custom", "customBindHost": "127.0.0.1", "tailscale": {"mode": "funnel"}}))).is_empty());
+        assert!(paths(gw(json!({"bind": "lan", "tailscale": {"mode": "off"}}))).is_empty());
+        assert!(
+            !is_loopback_ipv4("127.000.0.1")
+                && is_loopback_ipv4("127.1.2.3")
+                && !is_loopback_ipv4("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn suppressions_need_a_check_id() {
+        let s = |e: Value| json!({"security": {"audit": {"suppressions": [e]}}});
+        assert_eq!(
+            paths(s(json!({"checkId": ""}))),
+            ["security.audit.suppressions.0.checkId"]
+        );
+        assert_eq!(
+            paths(s(json!({"titleIncludes": "x"}))),
+            ["security.audit.suppressions.0.checkId"]
+        );
+        assert!(paths(s(json!({"checkId": "gateway.bind_no_auth"}))).is_empty());
+    }
+
+    #[test]
+    fn secret_refs_on_plain_string_credentials_come_first() {
+        let p = paths(
+            json!({"hooks": {"token": {"source": "env", "provider": "default", "id": "T"}}, "gateway": {"port": "x"}}),
+        );
+        assert_eq!(p, ["hooks.token", "hooks.token", "gateway.port"]);
+        let mapping =
+            paths(json!({"hooks": {"mappings": [{"sessionKey": {"source": "env", "id": "K"}}]}}));
+        assert_eq!(mapping[0], "hooks.mappings.0.sessionKey");
+    }
+
+    #[test]
+    fn channels_unknown_ids_schemas_and_plugin_evidence() {
+        assert_eq!(paths(json!({"channels": {"foo": {}}})), ["channels.foo"]);
+        assert_eq!(
+            paths(json!({"channels": {"qa-channel": {}}})),
+            ["channels.qa-channel"]
+        );
+        assert!(paths(
+            json!({"channels": {"wecom": {"any": 1}, "defaults": {"groupPolicy": "open"}}})
+        )
+        .is_empty());
+        assert_eq!(
+            paths(json!({"channels": {"defaults": {"bogus": 1}}})),
+            ["channels.defaults"]
+        );
+        // Evidence of a plugin for the channel makes it a warning only.
+        assert!(paths(
+            json!({"channels": {"rocketchat": {}}, "plugins": {"allow": ["rocketchat"]}})
+        )
+        .is_empty());
+        let mut f = facts();
+        f.installed_plugins.insert("rocketchat".into());
+        assert!(validate(&json!({"channels": {"rocketchat": {}}}), &f).is_empty());
+        // ajv rules inside a channel: one problem per unknown key, at the object.
+        let p = paths(json!({"channels": {"telegram": {"accounts": {"ops": {"a": 1, "b": 2}}}}}));
+        assert_eq!(
+            p,
+            [
+                "channels.telegram.accounts.ops",
+                "channels.telegram.accounts.ops"
+            ]
+        );
+        assert_eq!(
+            paths(json!({"channels": {"telegram": {"streaming": "partial"}}})),
+            ["channels.telegram.streaming"]
+        );
+    }
+
+    #[test]
+    fn plugin_stage_rules() {
+        let mut f = facts();
+        f.missing_paths.insert("/home/user/plugins/gone".into());
+        let cfg = json!({"plugins": {"load": {"paths": ["~/plugins/gone", "/opt/present"]}}});
+        let p = validate(&cfg, &f);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].path, "plugins.load.paths");
+        assert!(p[0].message.contains("/home/user/plugins/gone"));
+        assert_eq!(
+            paths(json!({"plugins": {"slots": {"memory": "nope"}}})),
+            ["plugins.slots.memory"]
+        );
+        assert!(paths(json!({"plugins": {"slots": {"memory": "None"}}})).is_empty());
+        assert!(paths(json!({"plugins": {"slots": {"memory": "memory-core"}}})).is_empty());
+        assert_eq!(
+            paths(json!({"plugins": {"entries": {"webhooks": {"config": {"bogus": true}}}}})),
+            ["plugins.entries.webhooks.config"]
+        );
+        // `plugins.installs` is migrated away before validation.
+        assert!(paths(json!({"plugins": {"installs": {"x": {"source": "npm"}}}})).is_empty());
+        assert_eq!(
+            paths(json!({"agents": {"defaults": {"model": {"primary": "google/gemini-1.5-pro"}}}})),
+            ["agents.defaults.model.primary"]
+        );
+        assert_eq!(
+            paths(json!({"tools": {"web": {"search": {"provider": "brave"}}}})),
+            ["tools.web.search.provider"]
+        );
+        assert!(paths(json!({"tools": {"web": {"search": {"provider": "brave"}}}, "plugins": {"entries": {"brave": {}}}})).is_empty());
+        assert!(paths(json!({"tools": {"web": {"search": {"provider": "tavily"}}}})).is_empty());
+        assert_eq!(
+            paths(json!({"agents": {"defaults": {"heartbeat": {"target": "pager"}}}})),
+            ["agents.defaults.heartbeat.target"]
+        );
+        assert!(
+            paths(json!({"agents": {"defaults": {"heartbeat": {"target": "lark"}}}})).is_empty()
+        );
+    }
+
+    #[test]
+    fn whole_config_rules() {
+        let dup = json!({"agents": {"list": [{"id": "a", "agentDir": "~/x"}, {"id": "b", "agentDir": "/home/user/x/"}]}});
+        assert_eq!(paths(dup), ["agents.list"]);
+        assert!(paths(json!({"agents": {"list": [{"id": "a"}, {"id": "b"}]}})).is_empty());
+        let avatar =
+            |a: &str| json!({"agents": {"list": [{"id": "main", "identity": {"avatar": a}}]}});
+        assert_eq!(paths(avatar("../x.png")), ["agents.list.0.identity.avatar"]);
+        assert_eq!(paths(avatar("~/x.png")), ["agents.list.0.identity.avatar"]);
+        assert!(paths(avatar("img/x.png")).is_empty());
+        assert!(paths(avatar("https://x.test/a.png")).is_empty());
+        assert_eq!(
+            paths(json!({"agents": {"list": [{"id": "main"}]}, "broadcast": {"p": ["ops"]}})),
+            ["broadcast.p.0"]
+        );
+        assert_eq!(
+            paths(json!({"tools": {"allow": ["a"], "alsoAllow": ["b"]}})),
+            ["tools"]
+        );
+        assert!(paths(json!({"tools": {"allow": [], "alsoAllow": ["b"]}})).is_empty());
+        assert_eq!(
+            paths(json!({"tools": {"web": {"search": {"gemini": {"apiKey": "x"}}}}})),
+            ["tools.web.search.gemini"]
+        );
+    }
+
+    #[test]
+    fn later_stages_wait_for_the_schema() {
+        // A schema problem hides the Tailscale and channel problems, as in the reference.
+        let cfg = json!({"gateway": {"bind": "lan", "tailscale": {"mode": "serve"}, "port": "x"}, "channels": {"foo": {}}});
+        assert_eq!(paths(cfg), ["gateway.port"]);
+    }
 }
