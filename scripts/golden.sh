@@ -9,7 +9,10 @@
 #   reference.txt   sorted "severity checkId" lines (peer/findings.py), or the single line REFUSED
 #                   when the reference prints no report (config refused);
 #   reference.json  the raw report, "ts" set to 0, the throw-away HOME path replaced by "~",
-#                   pretty-printed with 2 spaces (removed when REFUSED).
+#                   pretty-printed with 2 spaces (removed when REFUSED);
+#   reference.stderr.txt  only when REFUSED: the reference's config-invalid message on stderr (from the
+#                   "OpenClaw config is invalid" line on; its `Problem:` lines name the offending config
+#                   paths), the throw-away HOME path replaced by "~" (removed when not REFUSED).
 # Prints one line per case: its name and the number of findings, or REFUSED.
 #
 # The peer scripts are looked up in $CLAWPRINT_PEER_SCRIPTS, else <repo>/../shared/peer. On a fresh
@@ -37,7 +40,8 @@ export PEER_VERSION=2026.5.20
 "$peer/install.sh" "$PEER_VERSION" >/dev/null
 
 raw="$(mktemp)"
-trap 'rm -f "$raw"' EXIT
+err="$(mktemp)"
+trap 'rm -f "$raw" "$err"' EXIT
 
 for case_dir in "$@"; do
   case_dir="${case_dir%/}"
@@ -48,17 +52,21 @@ for case_dir in "$@"; do
   fi
   # The wrapper prints the throw-away HOME on the first line, then the audit's stdout.
   # run-case.sh clears OPENCLAW_STATE_DIR / OPENCLAW_CONFIG_PATH and sets cwd = HOME.
-  "$peer/run-case.sh" "$case_dir" \
-    bash -c 'printf "%s\n" "$HOME"; exec "$0" security audit --json' "$peer/openclaw" >"$raw"
-  python3 - "$raw" "$case_dir" "$peer/findings.py" <<'PY'
-import json, os, subprocess, sys
+  # stderr goes to $err (run-case.sh itself discards the command's stderr).
+  : >"$err"
+  CLAWPRINT_GOLDEN_ERR="$err" "$peer/run-case.sh" "$case_dir" \
+    bash -c 'printf "%s\n" "$HOME"; exec "$0" security audit --json 2>"$CLAWPRINT_GOLDEN_ERR"' "$peer/openclaw" >"$raw"
+  python3 - "$raw" "$case_dir" "$peer/findings.py" "$err" <<'PY'
+import json, os, re, subprocess, sys
 
-raw_path, case_dir, findings_py = sys.argv[1:4]
+raw_path, case_dir, findings_py, err_path = sys.argv[1:5]
 with open(raw_path, encoding="utf-8") as fh:
     home, _, body = fh.read().partition("\n")
 name = os.path.basename(case_dir.rstrip("/"))
 txt_path = os.path.join(case_dir, "reference.txt")
 json_path = os.path.join(case_dir, "reference.json")
+stderr_path = os.path.join(case_dir, "reference.stderr.txt")
+homes = sorted({home, os.path.realpath(home)}, key=len, reverse=True) if home else []
 
 # reference.txt is exactly `run-case.sh CASE | findings.py`.
 res = subprocess.run([sys.executable, findings_py], input=body, capture_output=True, text=True)
@@ -67,14 +75,24 @@ if res.returncode != 0:
         fh.write("REFUSED\n")
     if os.path.exists(json_path):
         os.remove(json_path)
+    with open(err_path, encoding="utf-8", errors="replace") as fh:
+        err = re.sub(r"\x1b\[[0-9;]*m", "", fh.read())
+    lines = err.splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith("OpenClaw config is invalid")), 0)
+    err = "\n".join(lines[start:]).rstrip("\n") + "\n"
+    for h in homes:
+        err = err.replace(h, "~")
+    with open(stderr_path, "w", encoding="utf-8") as fh:
+        fh.write(err)
     note = "" if not body.strip() else " (stdout was not a report)"
     print(f"{name} REFUSED{note}")
     sys.exit(0)
 with open(txt_path, "w", encoding="utf-8") as fh:
     fh.write(res.stdout)
+if os.path.exists(stderr_path):
+    os.remove(stderr_path)
 
 report = json.loads(body)
-homes = sorted({home, os.path.realpath(home)}, key=len, reverse=True)
 
 def norm(v):
     if isinstance(v, str):

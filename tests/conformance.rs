@@ -1,13 +1,80 @@
 //! Every host case under `tests/conformance/cases/` is audited by clawprint and compared with the reference's findings
 //! (`reference.txt`, made by `scripts/golden.sh` from the real OpenClaw 2026.5.20 CLI), restricted to the
-//! checkIds clawprint implements so far. Cases the reference refuses (`REFUSED`) are audited too, and must
-//! carry a note that OpenClaw would refuse them when clawprint can tell (config parse errors).
+//! checkIds clawprint implements so far. Cases the reference refuses (`REFUSED`) are audited too: they must carry
+//! a note that OpenClaw would refuse them, naming the config paths the reference names on stderr
+//! (`reference.stderr.txt`): the same first path and the same set of paths, unless listed in
+//! [`REFUSAL_PATH_EXCEPTIONS`].
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
+use std::path::Path;
 
 use clawprint::audit::{audit, registry};
+
+/// Refused cases whose offending paths clawprint cannot name exactly, and why.
+const REFUSAL_PATH_EXCEPTIONS: &[(&str, &str)] = &[];
+
+const REFUSAL_PREFIX: &str = "OpenClaw would refuse this config: ";
+
+/// The config paths of the reference's `Problem:` lines (`  - <path>: <message>`), in order, de-duplicated.
+fn reference_problem_paths(case: &Path) -> Vec<String> {
+    let text = fs::read_to_string(case.join("reference.stderr.txt")).unwrap_or_else(|_| {
+        panic!(
+            "{}: REFUSED without reference.stderr.txt (run scripts/golden.sh)",
+            case.display()
+        )
+    });
+    let mut out = Vec::new();
+    let mut in_problems = false;
+    for line in text.lines() {
+        if line == "Problem:" {
+            in_problems = true;
+            continue;
+        }
+        let Some(item) = line.strip_prefix("  - ").filter(|_| in_problems) else {
+            in_problems = false;
+            continue;
+        };
+        let path = item.split_once(": ").map_or(item, |(p, _)| p).to_string();
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The config paths clawprint's refusal notes name, in order, de-duplicated. Schema problems read
+/// `<prefix><path>: <problem>` on the config file; a load failure (JSON5 syntax, `$include`) is about the whole
+/// config, which the reference calls `<root>` (its note names a file and line:col, or an include file).
+fn refusal_paths(report: &clawprint::audit::Report, config_path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in &report.notes {
+        // Capture reports an unparseable config itself ("… (OpenClaw refuses this config)").
+        if n.message.ends_with("(OpenClaw refuses this config)")
+            && !out.contains(&"<root>".to_string())
+        {
+            out.push("<root>".to_string());
+        }
+        let Some(rest) = n.message.strip_prefix(REFUSAL_PREFIX) else {
+            continue;
+        };
+        let head = rest.split_once(": ").map_or(rest, |(p, _)| p);
+        let line_col = head
+            .split(':')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        let path = if n.path != config_path || line_col {
+            "<root>".to_string()
+        } else {
+            head.to_string()
+        };
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
 
 #[test]
 fn findings_match_the_reference_for_implemented_checks() {
@@ -19,6 +86,7 @@ fn findings_match_the_reference_for_implemented_checks() {
         cases.len()
     );
     let mut compared = 0;
+    let (mut refused, mut same_first_count, mut same_set_count) = (0, 0, 0);
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -35,17 +103,24 @@ fn findings_match_the_reference_for_implemented_checks() {
             }
         }
         if golden.trim() == "REFUSED" {
-            // Refusals clawprint can recognise (syntax, includes) must say so; schema refusals are issue 3.
-            let knowable = [
-                "B2-refused-invalid-json5",
-                "B5-refused-include-missing",
-                "30-include-outside-dir",
-            ];
-            if knowable.contains(&name.as_str())
-                && !report.notes.iter().any(|n| n.message.contains("refuse"))
-            {
+            refused += 1;
+            let reference = reference_problem_paths(case);
+            let ours = refusal_paths(&report, &snap.manifest.config.path);
+            if ours.is_empty() {
                 failures.push(format!(
-                    "{name}: OpenClaw refuses this config but clawprint gives no note"
+                    "{name}: OpenClaw refuses this config ({reference:?}) but clawprint gives no refusal note"
+                ));
+                continue;
+            }
+            let same_first = reference.first() == ours.first();
+            let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
+            let same_set = set(&reference) == set(&ours);
+            same_first_count += usize::from(same_first);
+            same_set_count += usize::from(same_set);
+            let excused = REFUSAL_PATH_EXCEPTIONS.iter().find(|(c, _)| *c == name);
+            if !(same_first && same_set) && excused.is_none() {
+                failures.push(format!(
+                    "{name}: refusal paths differ\n  reference: {reference:?}\n  clawprint: {ours:?}"
                 ));
             }
             continue;
@@ -68,7 +143,11 @@ fn findings_match_the_reference_for_implemented_checks() {
     }
     eprintln!(
         "conformance: {compared} cases compared with the reference, {} match",
-        compared - failures.len()
+        compared - failures.iter().filter(|f| !f.contains("refus")).count()
+    );
+    eprintln!(
+        "conformance: {refused} cases refused by the reference; clawprint names the same first path in \
+         {same_first_count}, the same set of paths in {same_set_count}"
     );
     assert!(
         failures.is_empty(),

@@ -16,6 +16,7 @@ use serde::Serialize;
 pub use context::Ctx;
 pub use finding::{Finding, Severity};
 
+use crate::config::validate;
 use crate::snapshot::Snapshot;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -115,10 +116,18 @@ pub fn audit(snap: &Snapshot) -> Report {
             message: format!("OpenClaw would refuse this config: {}", p.message),
         })
         .collect();
-    notes.extend(snap.manifest.diagnostics.iter().map(|d| Note {
-        path: d.path.clone(),
-        message: d.message.clone(),
-    }));
+    notes.extend(refusal_notes(&ctx));
+    notes.extend(
+        snap.manifest
+            .diagnostics
+            .iter()
+            // A missing plugin load path is reported as a refusal by `refusal_notes`.
+            .filter(|d| d.code != validate::MISSING_LOAD_PATH)
+            .map(|d| Note {
+                path: d.path.clone(),
+                message: d.message.clone(),
+            }),
+    );
     Report {
         summary: Summary::of(&f),
         findings: f,
@@ -126,4 +135,38 @@ pub fn audit(snap: &Snapshot) -> Report {
         secret_diagnostics: ctx.secret_diagnostics.clone(),
         notes,
     }
+}
+
+/// The schema problems for which OpenClaw 2026.5.20 would refuse the config (`config::validate`), as notes on the
+/// config file. Only for a config that loads: a parse or include failure is the only problem the reference
+/// reports then (and is already a note).
+fn refusal_notes(ctx: &Ctx) -> Vec<Note> {
+    let m = &ctx.snap.manifest;
+    if !m.config.exists || !ctx.load_problems.is_empty() {
+        return Vec::new();
+    }
+    let host = ctx.host();
+    let facts = validate::Facts {
+        home: host.home.clone(),
+        cwd: host.cwd.clone(),
+        state_dir: host.state_dir.clone(),
+        missing_paths: m
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == validate::MISSING_LOAD_PATH)
+            .map(|d| d.path.clone())
+            .collect(),
+        installed_plugins: ctx
+            .installed_plugin_dirs()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    };
+    validate::validate(&ctx.source_config, &facts)
+        .into_iter()
+        .map(|p| Note {
+            path: m.config.path.clone(),
+            message: format!("OpenClaw would refuse this config: {p}"),
+        })
+        .collect()
 }

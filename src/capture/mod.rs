@@ -491,6 +491,7 @@ impl Capturer<'_> {
         // Paths whose location depends on the config: plugin and hook packages, workspace skills, sandbox
         // bind sources, and the secrets OpenClaw resolves before its audit.
         extensions::capture(self, &loaded.resolved);
+        self.probe_plugin_load_paths(&loaded.resolved);
         hooks::capture(self, &loaded.resolved);
         let workspaces = skills::capture(self, &loaded);
         let ancestor_realpaths = sandbox::capture(self, &loaded.resolved, &loaded.env);
@@ -556,6 +557,45 @@ impl Capturer<'_> {
     }
 
     /// A directory and its direct entries (the credentials dir may live outside the state tree).
+    /// `plugins.load.paths` entries that do not exist make OpenClaw refuse the config. Each entry is resolved as
+    /// the reference does (`~` expanded, relative to the working directory); an existing one is recorded, a
+    /// missing one gets a `plugins.load_path.missing` diagnostic, so the audit can tell "missing" from "not
+    /// captured" (`config::validate`).
+    fn probe_plugin_load_paths(&mut self, cfg: &Value) {
+        let Some(list) = cfg.pointer("/plugins/load/paths").and_then(Value::as_array) else {
+            return;
+        };
+        let home = self.loc.home.to_string_lossy().into_owned();
+        let cwd = self.spec.cwd.to_string_lossy().into_owned();
+        for raw in list.iter().filter_map(Value::as_str) {
+            let t = crate::config::secret::js_trim(raw);
+            if t.is_empty() {
+                continue;
+            }
+            let expanded = match t.strip_prefix('~') {
+                Some("") => home.clone(),
+                Some(rest) if rest.starts_with('/') => format!("{home}{rest}"),
+                _ => t.to_string(),
+            };
+            let resolved = load::resolve(&cwd, &expanded);
+            let path = PathBuf::from(match resolved.trim_end_matches('/') {
+                "" => "/",
+                r => r,
+            });
+            match hostfs::stat(&path) {
+                Ok(_) => {
+                    self.record(&path);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => self.diag(
+                    &path,
+                    crate::config::validate::MISSING_LOAD_PATH,
+                    "plugins.load.paths names this path, which does not exist",
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+
     fn record_tree_shallow(&mut self, dir: &Path) {
         if self.record(dir).is_none() {
             return;

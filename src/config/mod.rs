@@ -7,3 +7,4 @@ pub mod paths;
 pub mod redact;
 pub mod secret;
 pub mod secret_ref;
+pub mod validate;
