@@ -141,3 +141,76 @@ impl Host {
         self.findings().into_iter().map(|f| f.check_id).collect()
     }
 }
+
+// --- exec / policy ---
+
+/// A [`Host`] with captured file contents and state-DB facts (exec approvals and the like).
+pub struct HostWith {
+    host: Host,
+    contents: Vec<(String, String)>,
+    state: Option<crate::capture::sqlite::StateFacts>,
+}
+
+impl Host {
+    /// Adds a captured JSON file (mode 600) whose content the audit can read (`Ctx::json_file`).
+    pub fn captured_json(self, path: &str, content: &str) -> HostWith {
+        HostWith {
+            host: self,
+            contents: vec![],
+            state: None,
+        }
+        .captured_json(path, content)
+    }
+
+    /// Attaches `<stateDir>/state/openclaw.sqlite` with these state facts.
+    pub fn state_db(self, facts: crate::capture::sqlite::StateFacts) -> HostWith {
+        HostWith {
+            host: self,
+            contents: vec![],
+            state: None,
+        }
+        .state_db(facts)
+    }
+}
+
+impl HostWith {
+    pub fn captured_json(mut self, path: &str, content: &str) -> HostWith {
+        let path = expand(path);
+        self.host = self.host.file(&path, 0o600);
+        self.contents.push((path, content.to_string()));
+        self
+    }
+
+    pub fn state_db(mut self, facts: crate::capture::sqlite::StateFacts) -> HostWith {
+        self.state = Some(facts);
+        self
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let mut snap = self.host.snapshot();
+        for (path, content) in &self.contents {
+            let hash = Snapshot::add_blob(&mut snap.blobs, content.clone().into_bytes());
+            if let Some(e) = snap.manifest.files.iter_mut().find(|e| &e.path == path) {
+                e.blob = Some(hash);
+            }
+        }
+        if let Some(state) = &self.state {
+            snap.manifest.databases.push(DatabaseEntry {
+                path: format!("{}/state/openclaw.sqlite", self.host.state_dir),
+                facts: crate::capture::sqlite::DatabaseFacts {
+                    state: Some(state.clone()),
+                    ..Default::default()
+                },
+            });
+        }
+        snap
+    }
+
+    pub fn findings(&self) -> Vec<Finding> {
+        super::audit(&self.snapshot()).findings
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.findings().into_iter().map(|f| f.check_id).collect()
+    }
+}
