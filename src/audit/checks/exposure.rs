@@ -165,14 +165,66 @@ fn has_group_targets(section: &serde_json::Map<String, Value>) -> bool {
     })
 }
 
+/// Channels whose config schema gives a channel section without `groupPolicy` the default `allowlist` (the
+/// reference audits the config with schema defaults applied). Observed with the 2026.5.20 CLI.
+const GROUP_POLICY_DEFAULT_ROOT: &[&str] = &[
+    "discord",
+    "feishu",
+    "googlechat",
+    "imessage",
+    "irc",
+    "line",
+    "mattermost",
+    "nextcloud-talk",
+    "signal",
+    "slack",
+    "telegram",
+    "whatsapp",
+    "zalouser",
+];
+/// Channels whose schema also defaults `accounts.<id>.groupPolicy` to `allowlist`.
+const GROUP_POLICY_DEFAULT_ACCOUNT: &[&str] = &[
+    "discord",
+    "googlechat",
+    "imessage",
+    "irc",
+    "line",
+    "mattermost",
+    "nextcloud-talk",
+    "signal",
+    "telegram",
+    "zalouser",
+];
+
+/// `groupPolicy` of a channel (or account) section, with the schema default where the channel has one.
+fn group_policy<'a>(section: &'a serde_json::Map<String, Value>, channel: &str, account: bool) -> Option<&'a str> {
+    match section.get("groupPolicy") {
+        Some(v) if !v.is_null() => v.as_str(),
+        _ => {
+            let table = if account {
+                GROUP_POLICY_DEFAULT_ACCOUNT
+            } else {
+                GROUP_POLICY_DEFAULT_ROOT
+            };
+            table.contains(&channel).then_some("allowlist")
+        }
+    }
+}
+
 /// The multi-user signals of one channel or account section.
-fn section_signals(section: &serde_json::Map<String, Value>, base: &str, out: &mut Vec<String>) {
+fn section_signals(
+    section: &serde_json::Map<String, Value>,
+    channel: &str,
+    account: bool,
+    base: &str,
+    out: &mut Vec<String>,
+) {
     let mut add = |s: String| {
         if !out.contains(&s) {
             out.push(s);
         }
     };
-    match section.get("groupPolicy").and_then(Value::as_str) {
+    match group_policy(section, channel, account) {
         Some("open") => add(format!("{base}.groupPolicy is \"open\"")),
         Some("allowlist") if has_group_targets(section) => {
             add(format!("{base}.groupPolicy is \"allowlist\" with groups listed"))
@@ -202,9 +254,9 @@ pub fn multi_user_signals(cfg: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for (id, section) in channel_sections(cfg) {
         let base = format!("channels.{id}");
-        section_signals(section, &base, &mut out);
+        section_signals(section, id, false, &base, &mut out);
         for (acct, a) in accounts(section) {
-            section_signals(a, &format!("{base}.accounts.{acct}"), &mut out);
+            section_signals(a, id, true, &format!("{base}.accounts.{acct}"), &mut out);
         }
     }
     out
@@ -343,5 +395,12 @@ mod tests {
         assert_eq!(sev(r#"{channels: {irc: {dmPolicy: "open"}}}"#, MU), Some(Severity::Warn));
         assert_eq!(sev(r#"{channels: {irc: {dmPolicy: "pairing", allowFrom: ["a"]}}}"#, MU), None);
         assert_eq!(sev(r#"{channels: {irc: {groupPolicy: "allowlist", groups: {}}}}"#, MU), None);
+        // Schema default: an unset groupPolicy is `allowlist` for telegram (root and accounts), not for matrix,
+        // and for whatsapp only at the root.
+        assert_eq!(sev(r#"{channels: {telegram: {groups: {"-1": {}}}}}"#, MU), Some(Severity::Warn));
+        assert_eq!(sev(r#"{channels: {telegram: {accounts: {a: {groups: {"-1": {}}}}}}}"#, MU), Some(Severity::Warn));
+        assert_eq!(sev(r#"{channels: {matrix: {groups: {"r": {}}}}}"#, MU), None);
+        assert_eq!(sev(r#"{channels: {whatsapp: {accounts: {a: {groups: {"g": {}}}}}}}"#, MU), None);
+        assert_eq!(sev(r#"{channels: {whatsapp: {groups: {"g": {}}}}}"#, MU), Some(Severity::Warn));
     }
 }
