@@ -69,7 +69,10 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     ("group:ui", &["browser", "canvas"]),
     ("group:messaging", &["message"]),
-    ("group:automation", &["heartbeat_respond", "cron", "gateway"]),
+    (
+        "group:automation",
+        &["heartbeat_respond", "cron", "gateway"],
+    ),
     ("group:nodes", &["nodes"]),
     ("group:agents", &["agents_list", "update_plan"]),
     (
@@ -334,7 +337,11 @@ pub fn allowed(tool: &str, policies: &[ToolPolicy]) -> bool {
 /// String entries of an array (other entries count as empty names, which every list ignores).
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().map(|e| e.as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| e.as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -595,13 +602,18 @@ pub fn sandbox_tool_policy(cfg: &Value, agent_id: Option<&str>) -> ToolPolicy {
             let allow_globs = compile(&expand_groups(&explicit));
             defaults(SANDBOX_DEFAULT_DENY)
                 .into_iter()
-                .filter(|t| allow_globs.is_empty() || !matches_any(&normalize_tool_name(t), &allow_globs))
+                .filter(|t| {
+                    allow_globs.is_empty() || !matches_any(&normalize_tool_name(t), &allow_globs)
+                })
                 .collect()
         }
     };
     let deny = expand_groups(&merged_deny);
     let mut allow = expand_groups(&merged_allow);
-    if !allow.is_empty() && !deny.iter().any(|d| d == "image") && !allow.iter().any(|a| a == "image") {
+    if !allow.is_empty()
+        && !deny.iter().any(|d| d == "image")
+        && !allow.iter().any(|a| a == "image")
+    {
         allow.push("image".into());
     }
     ToolPolicy {
@@ -639,11 +651,7 @@ pub fn stack(
     if let Some(m) = model {
         let p = Some(m.provider.as_str());
         let id = Some(m.model.as_str());
-        out.extend(provider_policy(
-            cfg.pointer("/tools/byProvider"),
-            p,
-            id,
-        ));
+        out.extend(provider_policy(cfg.pointer("/tools/byProvider"), p, id));
         out.extend(provider_policy(field(agent_tools, "byProvider"), p, id));
     }
     if sandbox_mode == "all" {
@@ -768,12 +776,16 @@ mod tests {
         assert!(profile_policy(Some(&json!("minimal")))
             .unwrap()
             .allows("session_status"));
-        assert!(!profile_policy(Some(&json!("minimal"))).unwrap().allows("read"));
+        assert!(!profile_policy(Some(&json!("minimal")))
+            .unwrap()
+            .allows("read"));
         let coding = profile_policy(Some(&json!("coding"))).unwrap();
         assert!(coding.allows("exec") && coding.allows("web_search") && !coding.allows("browser"));
         let messaging = profile_policy(Some(&json!("messaging"))).unwrap();
         assert!(messaging.allows("message") && !messaging.allows("exec"));
-        assert!(profile_policy(Some(&json!("full"))).unwrap().allows("browser"));
+        assert!(profile_policy(Some(&json!("full")))
+            .unwrap()
+            .allows("browser"));
         assert_eq!(profile_policy(Some(&json!("Full"))), None);
         assert_eq!(profile_policy(Some(&json!(""))), None);
         assert_eq!(profile_policy(None), None);
@@ -787,9 +799,16 @@ mod tests {
         assert!(p.implicit_allow_all);
         assert!(p.allows("exec"));
         // alsoAllow with "*" is not implicit.
-        assert!(!pick_policy(Some(&json!({"alsoAllow": [" * "]}))).unwrap().implicit_allow_all);
+        assert!(
+            !pick_policy(Some(&json!({"alsoAllow": [" * "]})))
+                .unwrap()
+                .implicit_allow_all
+        );
         // allow + alsoAllow: union.
-        let p = pick_policy(Some(&json!({"allow": ["read"], "alsoAllow": ["exec", "read"]}))).unwrap();
+        let p = pick_policy(Some(
+            &json!({"allow": ["read"], "alsoAllow": ["exec", "read"]}),
+        ))
+        .unwrap();
         assert_eq!(p.allow.as_deref().unwrap(), ["read", "exec"]);
         assert!(!p.allows("write"));
         // Empty allow + alsoAllow: everything plus these.
@@ -805,7 +824,10 @@ mod tests {
 
     #[test]
     fn provider_keys_and_lookup() {
-        assert_eq!(normalize_provider_key(" Bedrock/Claude-X "), "amazon-bedrock/claude-x");
+        assert_eq!(
+            normalize_provider_key(" Bedrock/Claude-X "),
+            "amazon-bedrock/claude-x"
+        );
         assert_eq!(normalize_provider_key("z.ai"), "zai");
         assert_eq!(normalize_provider_key("/x"), "/x");
         assert_eq!(normalize_provider_key("ollama/"), "ollama");
@@ -822,15 +844,21 @@ mod tests {
         // Two keys normalize to amazon-bedrock; neither is canonical, so the first wins.
         let p = provider_policy(Some(&bp), Some("amazon-bedrock"), Some("m")).unwrap();
         assert!(!p.allows("exec") && p.allows("read"));
-        let canon = json!({"AWS-Bedrock": {"deny": ["exec"]}, "amazon-bedrock": {"deny": ["read"]}});
+        let canon =
+            json!({"AWS-Bedrock": {"deny": ["exec"]}, "amazon-bedrock": {"deny": ["read"]}});
         let p = provider_policy(Some(&canon), Some("bedrock"), None).unwrap();
         assert!(p.allows("exec") && !p.allows("read"));
-        assert_eq!(provider_policy(Some(&bp), Some("openai"), Some("gpt")), None);
+        assert_eq!(
+            provider_policy(Some(&bp), Some("openai"), Some("gpt")),
+            None
+        );
         assert_eq!(provider_policy(Some(&bp), Some(" "), Some("gpt")), None);
         assert_eq!(provider_policy(None, Some("ollama"), None), None);
         // alsoAllow and profile inside a byProvider entry are not read.
         let odd = json!({"x": {"alsoAllow": ["exec"], "profile": "minimal"}});
-        assert!(provider_policy(Some(&odd), Some("x"), None).unwrap().allows("browser"));
+        assert!(provider_policy(Some(&odd), Some("x"), None)
+            .unwrap()
+            .allows("browser"));
     }
 
     #[test]
@@ -852,7 +880,10 @@ mod tests {
         assert_eq!(sandbox_for(&cfg, Some("ops")).mode, "off");
         assert_eq!(sandbox_for(&cfg, Some("OPS")).mode, "off");
         let w = sandbox_for(&cfg, Some("w"));
-        assert_eq!((w.mode.as_str(), w.workspace_access.as_str()), ("all", "rw"));
+        assert_eq!(
+            (w.mode.as_str(), w.workspace_access.as_str()),
+            ("all", "rw")
+        );
         assert_eq!(sandbox_for(&cfg, Some("n")).mode, "all");
         assert_eq!(sandbox_for(&cfg, Some("unknown")).workspace_access, "ro");
         let empty = json!({});
@@ -908,7 +939,10 @@ mod tests {
         };
         let s = stack(&cfg, agent, Some("a"), "off", Some(&m));
         assert_eq!(s.len(), 4);
-        assert!(allowed("browser", &stack(&cfg, agent, Some("a"), "off", None)));
+        assert!(allowed(
+            "browser",
+            &stack(&cfg, agent, Some("a"), "off", None)
+        ));
         assert!(!allowed("browser", &s));
         assert!(!allowed("web_fetch", &s));
         assert!(!allowed("process", &s));

@@ -8,12 +8,7 @@ use crate::audit::policy::{self, field, ExecScope};
 use crate::audit::registry::{Area, CheckDef};
 use crate::config::secret::js_trim;
 
-const fn def(
-    id: &'static str,
-    area: Area,
-    severity: &'static str,
-    doc: &'static str,
-) -> CheckDef {
+const fn def(id: &'static str, area: Area, severity: &'static str, doc: &'static str) -> CheckDef {
     CheckDef::new(id, area, severity, false, doc)
 }
 
@@ -303,8 +298,15 @@ fn from_state(a: &crate::capture::sqlite::ExecApprovals, source: String) -> Appr
     let legacy = a.agents.get("default");
     if let Some(legacy) = legacy {
         agents.retain(|x| x.id != "default");
-        let legacy_list: Vec<String> = legacy.allowlist.iter().map(|p| js_trim(p).to_string()).collect();
-        match (a.agents.get("main"), agents.iter_mut().find(|x| x.id == "main")) {
+        let legacy_list: Vec<String> = legacy
+            .allowlist
+            .iter()
+            .map(|p| js_trim(p).to_string())
+            .collect();
+        match (
+            a.agents.get("main"),
+            agents.iter_mut().find(|x| x.id == "main"),
+        ) {
             (Some(main), Some(slot)) => {
                 let mut list: Vec<String> = Vec::new();
                 for p in slot.allowlist.iter().chain(&legacy_list) {
@@ -333,9 +335,7 @@ fn from_state(a: &crate::capture::sqlite::ExecApprovals, source: String) -> Appr
 
 /// Patterns of a legacy-merge allowlist: object entries with a non-blank string `pattern`, de-duplicated by
 /// (lower-cased pattern, `argPattern`). `None` where OpenClaw's merge throws (and so ignores the whole file).
-fn merge_entries<'a>(
-    lists: [Option<&'a Value>; 2],
-) -> Option<Vec<&'a Value>> {
+fn merge_entries(lists: [Option<&Value>; 2]) -> Option<Vec<&Value>> {
     let mut out: Vec<&Value> = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     for list in lists {
@@ -461,7 +461,8 @@ fn normalize_approvals(doc: &Value, source: String) -> Option<Approvals> {
     }
     Some(Approvals {
         source,
-        defaults_auto_allow_skills: doc.pointer("/defaults/autoAllowSkills") == Some(&Value::Bool(true)),
+        defaults_auto_allow_skills: doc.pointer("/defaults/autoAllowSkills")
+            == Some(&Value::Bool(true)),
         agents,
     })
 }
@@ -500,9 +501,30 @@ fn auto_allow_skills(a: &Approvals, out: &mut Vec<Finding>) {
 
 /// Executable names whose inline-code flags `strictInlineEval` guards.
 const INTERPRETER_ALLOWLIST_NAMES: &[&str] = &[
-    "awk", "bun", "deno", "find", "gawk", "gmake", "gsed", "lua", "make", "mawk", "nawk", "node",
-    "nodejs", "osascript", "perl", "php", "pypy", "pypy3", "python", "python2", "python3", "ruby",
-    "sed", "xargs",
+    "awk",
+    "bun",
+    "deno",
+    "find",
+    "gawk",
+    "gmake",
+    "gsed",
+    "lua",
+    "make",
+    "mawk",
+    "nawk",
+    "node",
+    "nodejs",
+    "osascript",
+    "perl",
+    "php",
+    "pypy",
+    "pypy3",
+    "python",
+    "python2",
+    "python3",
+    "ruby",
+    "sed",
+    "xargs",
 ];
 
 /// Node's `path.posix.basename` (trailing separators ignored).
@@ -569,7 +591,10 @@ fn interpreter_allowlist(cfg: &Value, a: &Approvals, out: &mut Vec<Finding>) {
         let own = cfg
             .pointer("/agents/list")
             .and_then(Value::as_array)
-            .and_then(|l| l.iter().find(|e| e.get("id").and_then(Value::as_str) == Some(id)))
+            .and_then(|l| {
+                l.iter()
+                    .find(|e| e.get("id").and_then(Value::as_str) == Some(id))
+            })
             .and_then(|e| e.pointer("/tools/exec/strictInlineEval"))
             == Some(&Value::Bool(true));
         own || global
@@ -608,20 +633,63 @@ fn interpreter_allowlist(cfg: &Value, a: &Approvals, out: &mut Vec<Finding>) {
 // safeBins
 
 const INTERPRETER_LIKE_SAFE_BINS: &[&str] = &[
-    "ash", "awk", "bash", "busybox", "bun", "cmd", "cmd.exe", "cscript", "dash", "deno", "fish",
-    "gawk", "gsed", "ksh", "lua", "mawk", "nawk", "node", "nodejs", "perl", "php", "powershell",
-    "powershell.exe", "pypy", "pwsh", "pwsh.exe", "python", "python2", "python3", "ruby", "sed",
-    "sh", "toybox", "wscript", "zsh",
+    "ash",
+    "awk",
+    "bash",
+    "busybox",
+    "bun",
+    "cmd",
+    "cmd.exe",
+    "cscript",
+    "dash",
+    "deno",
+    "fish",
+    "gawk",
+    "gsed",
+    "ksh",
+    "lua",
+    "mawk",
+    "nawk",
+    "node",
+    "nodejs",
+    "perl",
+    "php",
+    "powershell",
+    "powershell.exe",
+    "pypy",
+    "pwsh",
+    "pwsh.exe",
+    "python",
+    "python2",
+    "python3",
+    "ruby",
+    "sed",
+    "sh",
+    "toybox",
+    "wscript",
+    "zsh",
 ];
 
 /// Bins whose semantics do not fit the stdin-filter fast path, with what makes them broad.
 const BROAD_SAFE_BINS: &[(&str, &str)] = &[
-    ("awk", "awk programs can run commands, read ENVIRON and write files"),
-    ("gawk", "awk programs can run commands, read ENVIRON and write files"),
+    (
+        "awk",
+        "awk programs can run commands, read ENVIRON and write files",
+    ),
+    (
+        "gawk",
+        "awk programs can run commands, read ENVIRON and write files",
+    ),
     ("gsed", "sed scripts can run commands and write files"),
     ("jq", "jq programs can read the environment (env, $ENV)"),
-    ("mawk", "awk programs can run commands, read ENVIRON and write files"),
-    ("nawk", "awk programs can run commands, read ENVIRON and write files"),
+    (
+        "mawk",
+        "awk programs can run commands, read ENVIRON and write files",
+    ),
+    (
+        "nawk",
+        "awk programs can run commands, read ENVIRON and write files",
+    ),
     ("sed", "sed scripts can run commands and write files"),
 ];
 
@@ -639,17 +707,19 @@ pub fn safe_bin_name(raw: &str) -> String {
 
 /// `<name><digits>[.<digits>]` for the versioned interpreter families.
 fn versioned_interpreter(name: &str) -> bool {
-    ["python", "ruby", "perl", "php", "node"].iter().any(|stem| {
-        let Some(rest) = name.strip_prefix(stem) else {
-            return false;
-        };
-        let (major, minor) = match rest.split_once('.') {
-            Some((a, b)) => (a, Some(b)),
-            None => (rest, None),
-        };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        digits(major) && minor.is_none_or(digits)
-    })
+    ["python", "ruby", "perl", "php", "node"]
+        .iter()
+        .any(|stem| {
+            let Some(rest) = name.strip_prefix(stem) else {
+                return false;
+            };
+            let (major, minor) = match rest.split_once('.') {
+                Some((a, b)) => (a, Some(b)),
+                None => (rest, None),
+            };
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            digits(major) && minor.is_none_or(digits)
+        })
 }
 
 pub fn is_interpreter_like_safe_bin(raw: &str) -> bool {
@@ -802,7 +872,10 @@ pub fn risky_trusted_dir(entry: &str) -> Option<&'static str> {
     }
     if matches!(
         n.as_str(),
-        "/usr/local/bin" | "/opt/homebrew/bin" | "/opt/local/bin" | "/home/linuxbrew/.linuxbrew/bin"
+        "/usr/local/bin"
+            | "/opt/homebrew/bin"
+            | "/opt/local/bin"
+            | "/home/linuxbrew/.linuxbrew/bin"
     ) {
         return Some("package-manager bin directory, often writable without root");
     }
@@ -829,7 +902,10 @@ fn trusted_dirs(cfg: &Value, out: &mut Vec<Finding>) {
             }
         }
     };
-    scan("tools.exec".into(), cfg.pointer("/tools/exec/safeBinTrustedDirs"));
+    scan(
+        "tools.exec".into(),
+        cfg.pointer("/tools/exec/safeBinTrustedDirs"),
+    );
     for (id, e) in policy::agents_with_ids(cfg) {
         scan(
             format!("agents.list.{id}.tools.exec"),
@@ -898,25 +974,43 @@ mod tests {
             a
         ));
         // The global host does not make agents hit.
-        assert!(!has(r#"{tools: {exec: {host: "sandbox"}}, agents: {list: [{id: "a"}]}}"#, a));
+        assert!(!has(
+            r#"{tools: {exec: {host: "sandbox"}}, agents: {list: [{id: "a"}]}}"#,
+            a
+        ));
     }
 
     #[test]
     fn full_security_and_open_channels() {
         let h = Host::new(r#"{tools: {exec: {security: "full"}}}"#);
-        assert_eq!(sev(&h, "tools.exec.security_full_configured"), Some(Severity::Warn));
+        assert_eq!(
+            sev(&h, "tools.exec.security_full_configured"),
+            Some(Severity::Warn)
+        );
         assert_eq!(sev(&h, "security.exposure.open_channels_with_exec"), None);
         let h = Host::new(
             r#"{tools: {exec: {security: "full"}}, channels: {telegram: {dmPolicy: "open"}}}"#,
         );
-        assert_eq!(sev(&h, "tools.exec.security_full_configured"), Some(Severity::Critical));
-        assert_eq!(sev(&h, "security.exposure.open_channels_with_exec"), Some(Severity::Critical));
+        assert_eq!(
+            sev(&h, "tools.exec.security_full_configured"),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(&h, "security.exposure.open_channels_with_exec"),
+            Some(Severity::Critical)
+        );
         // allowlist security: warn; deny (default): nothing.
         let h = Host::new(
             r#"{tools: {exec: {security: "allowlist"}}, channels: {telegram: {groups: {g: {groupPolicy: "open"}}}}}"#,
         );
-        assert_eq!(sev(&h, "security.exposure.open_channels_with_exec"), Some(Severity::Warn));
-        assert!(!has(r#"{channels: {telegram: {dmPolicy: "open"}}}"#, "security.exposure.open_channels_with_exec"));
+        assert_eq!(
+            sev(&h, "security.exposure.open_channels_with_exec"),
+            Some(Severity::Warn)
+        );
+        assert!(!has(
+            r#"{channels: {telegram: {dmPolicy: "open"}}}"#,
+            "security.exposure.open_channels_with_exec"
+        ));
         // An agent `main` replaces the global scope.
         let h = Host::new(
             r#"{tools: {exec: {security: "full"}}, agents: {list: [{id: "main", tools: {exec: {security: "deny"}}}]}, channels: {irc: {dmPolicy: "open"}}}"#,
@@ -945,7 +1039,10 @@ mod tests {
     #[test]
     fn fs_tools_disabled_but_exec() {
         let id = "tools.exec.fs_tools_disabled_but_exec_enabled";
-        assert!(has(r#"{tools: {deny: ["write", "edit", "apply_patch"]}}"#, id));
+        assert!(has(
+            r#"{tools: {deny: ["write", "edit", "apply_patch"]}}"#,
+            id
+        ));
         // Denying write does not deny apply_patch (only an allow of write covers it).
         assert!(!has(r#"{tools: {deny: ["write", "edit"]}}"#, id));
         assert!(has(r#"{tools: {allow: ["exec", "read"]}}"#, id));
@@ -956,11 +1053,20 @@ mod tests {
         // The messaging profile denies both fs and exec.
         assert!(!has(r#"{tools: {profile: "messaging"}}"#, id));
         // alsoAllow does not extend the profile here: messaging still denies exec.
-        assert!(!has(r#"{tools: {profile: "messaging", alsoAllow: ["exec"]}}"#, id));
-        assert!(has(r#"{tools: {profile: "coding", deny: ["group:fs"]}}"#, id));
+        assert!(!has(
+            r#"{tools: {profile: "messaging", alsoAllow: ["exec"]}}"#,
+            id
+        ));
+        assert!(has(
+            r#"{tools: {profile: "coding", deny: ["group:fs"]}}"#,
+            id
+        ));
         // Sandbox all with read-only workspace confines exec, unless exec runs on the gateway.
         let sb = r#"agents: {defaults: {sandbox: {mode: "all"}}}"#;
-        assert!(!has(&format!(r#"{{tools: {{deny: ["group:fs"]}}, {sb}}}"#), id));
+        assert!(!has(
+            &format!(r#"{{tools: {{deny: ["group:fs"]}}, {sb}}}"#),
+            id
+        ));
         assert!(has(
             &format!(r#"{{tools: {{deny: ["group:fs"], exec: {{host: "gateway"}}}}, {sb}}}"#),
             id
@@ -983,12 +1089,16 @@ mod tests {
     #[test]
     fn approvals_file_auto_allow_skills() {
         let id = "tools.exec.auto_allow_skills_enabled";
-        assert!(approvals(r#"{"version":1,"defaults":{"autoAllowSkills":true}}"#)
-            .ids()
-            .contains(&id.into()));
-        assert!(approvals(r#"{"version":1,"agents":{"ops":{"autoAllowSkills":true}}}"#)
-            .ids()
-            .contains(&id.into()));
+        assert!(
+            approvals(r#"{"version":1,"defaults":{"autoAllowSkills":true}}"#)
+                .ids()
+                .contains(&id.into())
+        );
+        assert!(
+            approvals(r#"{"version":1,"agents":{"ops":{"autoAllowSkills":true}}}"#)
+                .ids()
+                .contains(&id.into())
+        );
         // Not version 1, not strict JSON, "true" as a string, or no file: nothing.
         for doc in [
             r#"{"version":2,"defaults":{"autoAllowSkills":true}}"#,
@@ -1000,18 +1110,22 @@ mod tests {
         }
         assert!(!Host::new("{}").ids().contains(&id.into()));
         // A legacy `default` agent counts (merged into main); main's own value wins.
-        assert!(approvals(r#"{"version":1,"agents":{"default":{"autoAllowSkills":true}}}"#)
-            .ids()
-            .contains(&id.into()));
+        assert!(
+            approvals(r#"{"version":1,"agents":{"default":{"autoAllowSkills":true}}}"#)
+                .ids()
+                .contains(&id.into())
+        );
         assert!(!approvals(
             r#"{"version":1,"agents":{"main":{"autoAllowSkills":false},"default":{"autoAllowSkills":true}}}"#
         )
         .ids()
         .contains(&id.into()));
         // A null agent makes OpenClaw drop the whole file.
-        assert!(!approvals(r#"{"version":1,"defaults":{"autoAllowSkills":true},"agents":{"x":null}}"#)
-            .ids()
-            .contains(&id.into()));
+        assert!(!approvals(
+            r#"{"version":1,"defaults":{"autoAllowSkills":true},"agents":{"x":null}}"#
+        )
+        .ids()
+        .contains(&id.into()));
     }
 
     #[test]
@@ -1032,7 +1146,14 @@ mod tests {
         ] {
             assert!(is_interpreter_allowlist_pattern(p), "{p}");
         }
-        for p in ["python3.12", "perl.exe*", "python3 -c", "bash", "", "/usr/bin/jq"] {
+        for p in [
+            "python3.12",
+            "perl.exe*",
+            "python3 -c",
+            "bash",
+            "",
+            "/usr/bin/jq",
+        ] {
             assert!(!is_interpreter_allowlist_pattern(p), "{p}");
         }
     }
@@ -1056,8 +1177,10 @@ mod tests {
         ));
         // `main` always uses the global value, even with an agents.list entry `main`.
         let only_main = r#"{"version":1,"agents":{"main":{"allowlist":["python3"]}}}"#;
-        let h = Host::new(r#"{agents: {list: [{id: "main", tools: {exec: {strictInlineEval: true}}}]}}"#)
-            .captured_json("~/.openclaw/exec-approvals.json", only_main);
+        let h = Host::new(
+            r#"{agents: {list: [{id: "main", tools: {exec: {strictInlineEval: true}}}]}}"#,
+        )
+        .captured_json("~/.openclaw/exec-approvals.json", only_main);
         assert!(h.ids().contains(&id.to_string()));
         // Non-interpreter patterns: nothing.
         let h = approvals(r#"{"version":1,"agents":{"main":{"allowlist":["/usr/bin/jq","git"]}}}"#);
@@ -1095,7 +1218,9 @@ mod tests {
                 r#"{"version":1,"defaults":{"autoAllowSkills":true}}"#,
             )
             .state_db(StateFacts::default());
-        assert!(!h.ids().contains(&"tools.exec.auto_allow_skills_enabled".into()));
+        assert!(!h
+            .ids()
+            .contains(&"tools.exec.auto_allow_skills_enabled".into()));
     }
 
     #[test]
@@ -1103,30 +1228,57 @@ mod tests {
         let i = "tools.exec.safe_bins_interpreter_unprofiled";
         let b = "tools.exec.safe_bins_broad_behavior";
         assert!(has(r#"{tools: {exec: {safeBins: ["python3"]}}}"#, i));
-        assert!(has(r#"{tools: {exec: {safeBins: ["/usr/bin/Python3.11"]}}}"#, i));
+        assert!(has(
+            r#"{tools: {exec: {safeBins: ["/usr/bin/Python3.11"]}}}"#,
+            i
+        ));
         assert!(has(r#"{tools: {exec: {safeBins: ["node22"]}}}"#, i));
         assert!(has(r#"{tools: {exec: {safeBins: ["BASH.EXE"]}}}"#, i));
-        assert!(!has(r#"{tools: {exec: {safeBins: ["python3"], safeBinProfiles: {" Python3 ": {}}}}}"#, i));
-        assert!(!has(r#"{tools: {exec: {safeBins: ["grep", "jq", "python3x"]}}}"#, i));
+        assert!(!has(
+            r#"{tools: {exec: {safeBins: ["python3"], safeBinProfiles: {" Python3 ": {}}}}}"#,
+            i
+        ));
+        assert!(!has(
+            r#"{tools: {exec: {safeBins: ["grep", "jq", "python3x"]}}}"#,
+            i
+        ));
         // Agent bins are checked against global + agent profiles.
-        assert!(has(r#"{agents: {list: [{id: "a", tools: {exec: {safeBins: ["ruby"]}}}]}}"#, i));
+        assert!(has(
+            r#"{agents: {list: [{id: "a", tools: {exec: {safeBins: ["ruby"]}}}]}}"#,
+            i
+        ));
         assert!(!has(
             r#"{tools: {exec: {safeBinProfiles: {ruby: {}}}}, agents: {list: [{id: "a", tools: {exec: {safeBins: ["ruby"]}}}]}}"#,
             i
         ));
         // A profile path does not match a basename bin.
-        assert!(has(r#"{tools: {exec: {safeBins: ["/usr/bin/perl"], safeBinProfiles: {"/usr/bin/perl": {}}}}}"#, i));
+        assert!(has(
+            r#"{tools: {exec: {safeBins: ["/usr/bin/perl"], safeBinProfiles: {"/usr/bin/perl": {}}}}}"#,
+            i
+        ));
         // Broad: jq and the awk/sed families; profiles do not help.
         assert!(has(r#"{tools: {exec: {safeBins: ["jq"]}}}"#, b));
-        assert!(has(r#"{tools: {exec: {safeBins: ["/usr/bin/GSED"], safeBinProfiles: {gsed: {}}}}}"#, b));
+        assert!(has(
+            r#"{tools: {exec: {safeBins: ["/usr/bin/GSED"], safeBinProfiles: {gsed: {}}}}}"#,
+            b
+        ));
         assert!(!has(r#"{tools: {exec: {safeBins: ["grep", "cut"]}}}"#, b));
-        assert!(has(r#"{agents: {list: [{id: "a", tools: {exec: {safeBins: ["awk"]}}}]}}"#, b));
-        assert!(!has(r#"{agents: {list: [{tools: {exec: {safeBins: ["awk"]}}}]}}"#, b));
+        assert!(has(
+            r#"{agents: {list: [{id: "a", tools: {exec: {safeBins: ["awk"]}}}]}}"#,
+            b
+        ));
+        assert!(!has(
+            r#"{agents: {list: [{tools: {exec: {safeBins: ["awk"]}}}]}}"#,
+            b
+        ));
     }
 
     #[test]
     fn trusted_dirs() {
-        assert_eq!(risky_trusted_dir("bin"), Some("relative path: what it trusts depends on the working directory"));
+        assert_eq!(
+            risky_trusted_dir("bin"),
+            Some("relative path: what it trusts depends on the working directory")
+        );
         assert!(risky_trusted_dir("/tmp").is_some());
         assert!(risky_trusted_dir("/TMP/x/").is_some());
         assert!(risky_trusted_dir("/var/tmp").is_some());
@@ -1143,12 +1295,24 @@ mod tests {
         assert!(risky_trusted_dir("  ").is_none());
         assert!(risky_trusted_dir("C:/Users/x").is_some()); // relative on POSIX
         let id = "tools.exec.safe_bin_trusted_dirs_risky";
-        assert!(has(r#"{tools: {exec: {safeBinTrustedDirs: ["/tmp/bin"]}}}"#, id));
-        assert!(has(r#"{agents: {list: [{id: "a", tools: {exec: {safeBinTrustedDirs: ["./bin"]}}}]}}"#, id));
-        assert!(!has(r#"{tools: {exec: {safeBinTrustedDirs: ["/usr/bin", "/opt/tools/bin"]}}}"#, id));
+        assert!(has(
+            r#"{tools: {exec: {safeBinTrustedDirs: ["/tmp/bin"]}}}"#,
+            id
+        ));
+        assert!(has(
+            r#"{agents: {list: [{id: "a", tools: {exec: {safeBinTrustedDirs: ["./bin"]}}}]}}"#,
+            id
+        ));
+        assert!(!has(
+            r#"{tools: {exec: {safeBinTrustedDirs: ["/usr/bin", "/opt/tools/bin"]}}}"#,
+            id
+        ));
         // More than 10 hits are summarized.
         let many: Vec<String> = (0..12).map(|i| format!("\"/tmp/{i}\"")).collect();
-        let h = Host::new(&format!("{{tools: {{exec: {{safeBinTrustedDirs: [{}]}}}}}}", many.join(",")));
+        let h = Host::new(&format!(
+            "{{tools: {{exec: {{safeBinTrustedDirs: [{}]}}}}}}",
+            many.join(",")
+        ));
         let f = h.findings().into_iter().find(|f| f.check_id == id).unwrap();
         assert!(f.detail.ends_with("- and 2 more"));
     }
@@ -1167,7 +1331,9 @@ mod tests {
         let ids: Vec<String> = h
             .ids()
             .into_iter()
-            .filter(|i| i.starts_with("tools.exec") || i == "security.exposure.open_channels_with_exec")
+            .filter(|i| {
+                i.starts_with("tools.exec") || i == "security.exposure.open_channels_with_exec"
+            })
             .collect();
         assert_eq!(
             ids,

@@ -26,15 +26,25 @@ pub fn collect(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn channel_sections(cfg: &Value) -> Vec<(&String, &serde_json::Map<String, Value>)> {
     cfg.get("channels")
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter_map(|(k, v)| Some((k, v.as_object()?))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k, v.as_object()?)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-fn accounts(section: &serde_json::Map<String, Value>) -> Vec<(&String, &serde_json::Map<String, Value>)> {
+fn accounts(
+    section: &serde_json::Map<String, Value>,
+) -> Vec<(&String, &serde_json::Map<String, Value>)> {
     section
         .get("accounts")
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter_map(|(k, v)| Some((k, v.as_object()?))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k, v.as_object()?)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -92,7 +102,13 @@ pub fn risky_contexts(cfg: &Value) -> RiskyContexts {
             continue;
         }
         runtime_risk |= runtime_unguarded;
-        let list = |l: &[&str]| if l.is_empty() { "none".to_string() } else { l.join(", ") };
+        let list = |l: &[&str]| {
+            if l.is_empty() {
+                "none".to_string()
+            } else {
+                l.join(", ")
+            }
+        };
         lines.push(format!(
             "{label}: sandbox {mode}, runtime tools {}, file tools {}, tools.fs.workspaceOnly {workspace_only}",
             list(&runtime),
@@ -114,7 +130,10 @@ fn exposure_matrix(cfg: &Value, out: &mut Vec<Finding>) {
     if open.is_empty() {
         return;
     }
-    if !cfg.pointer("/tools/elevated/enabled").is_some_and(|v| v == &Value::Bool(false)) {
+    if !cfg
+        .pointer("/tools/elevated/enabled")
+        .is_some_and(|v| v == &Value::Bool(false))
+    {
         out.push(
             Finding::new(
                 "security.exposure.open_groups_with_elevated",
@@ -158,11 +177,13 @@ fn has_wildcard(v: Option<&Value>) -> bool {
 }
 
 fn has_group_targets(section: &serde_json::Map<String, Value>) -> bool {
-    ["groups", "guilds", "channels", "rooms"].iter().any(|k| match section.get(*k) {
-        Some(Value::Object(m)) => !m.is_empty(),
-        Some(Value::Array(a)) => !a.is_empty(),
-        _ => false,
-    })
+    ["groups", "guilds", "channels", "rooms"]
+        .iter()
+        .any(|k| match section.get(*k) {
+            Some(Value::Object(m)) => !m.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            _ => false,
+        })
 }
 
 /// Channels whose config schema gives a channel section without `groupPolicy` the default `allowlist` (the
@@ -197,7 +218,11 @@ const GROUP_POLICY_DEFAULT_ACCOUNT: &[&str] = &[
 ];
 
 /// `groupPolicy` of a channel (or account) section, with the schema default where the channel has one.
-fn group_policy<'a>(section: &'a serde_json::Map<String, Value>, channel: &str, account: bool) -> Option<&'a str> {
+fn group_policy<'a>(
+    section: &'a serde_json::Map<String, Value>,
+    channel: &str,
+    account: bool,
+) -> Option<&'a str> {
     match section.get("groupPolicy") {
         Some(v) if !v.is_null() => v.as_str(),
         _ => {
@@ -226,9 +251,9 @@ fn section_signals(
     };
     match group_policy(section, channel, account) {
         Some("open") => add(format!("{base}.groupPolicy is \"open\"")),
-        Some("allowlist") if has_group_targets(section) => {
-            add(format!("{base}.groupPolicy is \"allowlist\" with groups listed"))
-        }
+        Some("allowlist") if has_group_targets(section) => add(format!(
+            "{base}.groupPolicy is \"allowlist\" with groups listed"
+        )),
         _ => {}
     }
     if is_str(section.get("dmPolicy"), "open") {
@@ -311,28 +336,52 @@ mod tests {
 
     #[test]
     fn open_groups_with_elevated() {
-        assert_eq!(sev(r#"{channels: {irc: {groupPolicy: "open"}}}"#, EL), Some(Severity::Critical));
         assert_eq!(
-            sev(r#"{channels: {irc: {accounts: {a: {groupPolicy: "open"}}}}}"#, EL),
+            sev(r#"{channels: {irc: {groupPolicy: "open"}}}"#, EL),
             Some(Severity::Critical)
         );
         assert_eq!(
-            sev(r#"{channels: {irc: {groupPolicy: "open"}}, tools: {elevated: {enabled: false}}}"#, EL),
+            sev(
+                r#"{channels: {irc: {accounts: {a: {groupPolicy: "open"}}}}}"#,
+                EL
+            ),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            sev(
+                r#"{channels: {irc: {groupPolicy: "open"}}, tools: {elevated: {enabled: false}}}"#,
+                EL
+            ),
             None
         );
         // Deeper levels and dmPolicy do not count.
-        assert_eq!(sev(r#"{channels: {irc: {groups: {g: {groupPolicy: "open"}}}}}"#, EL), None);
+        assert_eq!(
+            sev(
+                r#"{channels: {irc: {groups: {g: {groupPolicy: "open"}}}}}"#,
+                EL
+            ),
+            None
+        );
         assert_eq!(sev(r#"{channels: {irc: {dmPolicy: "open"}}}"#, EL), None);
-        assert_eq!(sev(r#"{channels: {irc: {groupPolicy: "allowlist"}}}"#, EL), None);
+        assert_eq!(
+            sev(r#"{channels: {irc: {groupPolicy: "allowlist"}}}"#, EL),
+            None
+        );
     }
 
     #[test]
     fn open_groups_with_runtime_or_fs() {
         // Defaults: everything allowed, no sandbox: critical.
-        assert_eq!(sev(r#"{channels: {irc: {groupPolicy: "open"}}}"#, RF), Some(Severity::Critical));
+        assert_eq!(
+            sev(r#"{channels: {irc: {groupPolicy: "open"}}}"#, RF),
+            Some(Severity::Critical)
+        );
         // Runtime denied: fs still unguarded: warn.
         assert_eq!(
-            sev(r#"{channels: {irc: {groupPolicy: "open"}}, tools: {deny: ["group:runtime"]}}"#, RF),
+            sev(
+                r#"{channels: {irc: {groupPolicy: "open"}}, tools: {deny: ["group:runtime"]}}"#,
+                RF
+            ),
             Some(Severity::Warn)
         );
         // Runtime denied and fs workspace-only: nothing.
@@ -345,7 +394,10 @@ mod tests {
         );
         // Messaging profile: no runtime, no fs.
         assert_eq!(
-            sev(r#"{channels: {irc: {groupPolicy: "open"}}, tools: {profile: "messaging"}}"#, RF),
+            sev(
+                r#"{channels: {irc: {groupPolicy: "open"}}, tools: {profile: "messaging"}}"#,
+                RF
+            ),
             None
         );
         // Sandbox all everywhere: guarded.
@@ -392,15 +444,51 @@ mod tests {
                 "channels.telegram.accounts.x.dm.allowFrom contains \"*\"",
             ]
         );
-        assert_eq!(sev(r#"{channels: {irc: {dmPolicy: "open"}}}"#, MU), Some(Severity::Warn));
-        assert_eq!(sev(r#"{channels: {irc: {dmPolicy: "pairing", allowFrom: ["a"]}}}"#, MU), None);
-        assert_eq!(sev(r#"{channels: {irc: {groupPolicy: "allowlist", groups: {}}}}"#, MU), None);
+        assert_eq!(
+            sev(r#"{channels: {irc: {dmPolicy: "open"}}}"#, MU),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(
+                r#"{channels: {irc: {dmPolicy: "pairing", allowFrom: ["a"]}}}"#,
+                MU
+            ),
+            None
+        );
+        assert_eq!(
+            sev(
+                r#"{channels: {irc: {groupPolicy: "allowlist", groups: {}}}}"#,
+                MU
+            ),
+            None
+        );
         // Schema default: an unset groupPolicy is `allowlist` for telegram (root and accounts), not for matrix,
         // and for whatsapp only at the root.
-        assert_eq!(sev(r#"{channels: {telegram: {groups: {"-1": {}}}}}"#, MU), Some(Severity::Warn));
-        assert_eq!(sev(r#"{channels: {telegram: {accounts: {a: {groups: {"-1": {}}}}}}}"#, MU), Some(Severity::Warn));
-        assert_eq!(sev(r#"{channels: {matrix: {groups: {"r": {}}}}}"#, MU), None);
-        assert_eq!(sev(r#"{channels: {whatsapp: {accounts: {a: {groups: {"g": {}}}}}}}"#, MU), None);
-        assert_eq!(sev(r#"{channels: {whatsapp: {groups: {"g": {}}}}}"#, MU), Some(Severity::Warn));
+        assert_eq!(
+            sev(r#"{channels: {telegram: {groups: {"-1": {}}}}}"#, MU),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(
+                r#"{channels: {telegram: {accounts: {a: {groups: {"-1": {}}}}}}}"#,
+                MU
+            ),
+            Some(Severity::Warn)
+        );
+        assert_eq!(
+            sev(r#"{channels: {matrix: {groups: {"r": {}}}}}"#, MU),
+            None
+        );
+        assert_eq!(
+            sev(
+                r#"{channels: {whatsapp: {accounts: {a: {groups: {"g": {}}}}}}}"#,
+                MU
+            ),
+            None
+        );
+        assert_eq!(
+            sev(r#"{channels: {whatsapp: {groups: {"g": {}}}}}"#, MU),
+            Some(Severity::Warn)
+        );
     }
 }

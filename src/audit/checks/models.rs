@@ -80,10 +80,19 @@ const MANIFEST_RULES: &[ManifestRule] = &[
         aliases: &[
             ("grok-4-fast-reasoning", "grok-4-fast"),
             ("grok-4-1-fast-reasoning", "grok-4-1-fast"),
-            ("grok-4.20-experimental-beta-0304-reasoning", "grok-4.20-beta-latest-reasoning"),
-            ("grok-4.20-experimental-beta-0304-non-reasoning", "grok-4.20-beta-latest-non-reasoning"),
+            (
+                "grok-4.20-experimental-beta-0304-reasoning",
+                "grok-4.20-beta-latest-reasoning",
+            ),
+            (
+                "grok-4.20-experimental-beta-0304-non-reasoning",
+                "grok-4.20-beta-latest-non-reasoning",
+            ),
             ("grok-4.20-reasoning", "grok-4.20-beta-latest-reasoning"),
-            ("grok-4.20-non-reasoning", "grok-4.20-beta-latest-non-reasoning"),
+            (
+                "grok-4.20-non-reasoning",
+                "grok-4.20-beta-latest-non-reasoning",
+            ),
         ],
         prefix_after_alias: &[],
         prefix_when_bare: None,
@@ -142,7 +151,9 @@ fn prefixed(prefix: &str, model: &str) -> String {
 
 fn manifest_normalize(provider: &str, model: &str) -> Option<String> {
     let p = js_trim(provider).to_lowercase();
-    let rule = MANIFEST_RULES.iter().find(|r| r.providers.contains(&p.as_str()))?;
+    let rule = MANIFEST_RULES
+        .iter()
+        .find(|r| r.providers.contains(&p.as_str()))?;
     let mut id = js_trim(model).to_string();
     if id.is_empty() {
         return Some(id);
@@ -174,11 +185,19 @@ fn manifest_normalize(provider: &str, model: &str) -> Option<String> {
 fn google_preview(id: &str) -> String {
     if let Some(rest) = id.strip_prefix("google/") {
         let n = google_preview(rest);
-        return if n == rest { id.to_string() } else { format!("google/{n}") };
+        return if n == rest {
+            id.to_string()
+        } else {
+            format!("google/{n}")
+        };
     }
     match id {
-        "gemini-3-pro" | "gemini-3-pro-preview" | "gemini-3.1-pro" => "gemini-3.1-pro-preview".into(),
-        "gemini-3-flash" | "gemini-3.1-flash" | "gemini-3.1-flash-preview" => "gemini-3-flash-preview".into(),
+        "gemini-3-pro" | "gemini-3-pro-preview" | "gemini-3.1-pro" => {
+            "gemini-3.1-pro-preview".into()
+        }
+        "gemini-3-flash" | "gemini-3.1-flash" | "gemini-3.1-flash-preview" => {
+            "gemini-3-flash-preview".into()
+        }
         "gemini-3.1-flash-lite" => "gemini-3.1-flash-lite-preview".into(),
         _ => id.to_string(),
     }
@@ -228,7 +247,10 @@ pub fn model_key(r: &ModelRef) -> String {
         m.to_string()
     } else if m.is_empty() {
         p.to_string()
-    } else if m.to_lowercase().starts_with(&format!("{}/", p.to_lowercase())) {
+    } else if m
+        .to_lowercase()
+        .starts_with(&format!("{}/", p.to_lowercase()))
+    {
         m.to_string()
     } else {
         format!("{p}/{m}")
@@ -268,7 +290,9 @@ fn exact_configured_provider_ref(cfg: &Value, raw: &str) -> Option<ModelRef> {
 
 /// `openrouter:free`: the first configured concrete `openrouter/…:free` model.
 fn openrouter_free(cfg: &Value) -> Option<ModelRef> {
-    let models = cfg.pointer("/agents/defaults/models").and_then(Value::as_object);
+    let models = cfg
+        .pointer("/agents/defaults/models")
+        .and_then(Value::as_object);
     for key in models.into_iter().flat_map(|m| m.keys()) {
         if !key.contains('/') {
             continue;
@@ -279,7 +303,9 @@ fn openrouter_free(cfg: &Value) -> Option<ModelRef> {
             }
         }
     }
-    let providers = cfg.pointer("/models/providers").and_then(Value::as_object)?;
+    let providers = cfg
+        .pointer("/models/providers")
+        .and_then(Value::as_object)?;
     let (_, conf) = providers
         .iter()
         .find(|(k, _)| normalize_provider_id(k) == "openrouter")?;
@@ -387,7 +413,10 @@ pub struct ModelEntry {
 /// `agents.defaults.models.<key>.alias` (lower-cased) → the key's model ref; later keys win.
 fn alias_index(cfg: &Value) -> Vec<(String, ModelRef)> {
     let mut out: Vec<(String, ModelRef)> = Vec::new();
-    let Some(models) = cfg.pointer("/agents/defaults/models").and_then(Value::as_object) else {
+    let Some(models) = cfg
+        .pointer("/agents/defaults/models")
+        .and_then(Value::as_object)
+    else {
         return out;
     };
     for (key, entry) in models {
@@ -455,7 +484,11 @@ pub fn model_refs(cfg: &Value) -> Vec<ModelEntry> {
     let aliases = alias_index(cfg);
     let mut out = Vec::new();
     let mut add = |raw: Option<&Value>, source: String| {
-        let Some(raw) = raw.and_then(Value::as_str).map(js_trim).filter(|s| !s.is_empty()) else {
+        let Some(raw) = raw
+            .and_then(Value::as_str)
+            .map(js_trim)
+            .filter(|s| !s.is_empty())
+        else {
             return;
         };
         out.push(ModelEntry {
@@ -479,7 +512,12 @@ pub fn model_refs(cfg: &Value) -> Vec<ModelEntry> {
             Some(m @ Value::String(_)) => add(Some(m), format!("agents.list.{id}.model")),
             Some(m @ (Value::Object(_) | Value::Array(_))) => {
                 add(m.get("primary"), format!("agents.list.{id}.model.primary"));
-                for f in m.get("fallbacks").and_then(Value::as_array).into_iter().flatten() {
+                for f in m
+                    .get("fallbacks")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     add(Some(f), format!("agents.list.{id}.model.fallbacks"));
                 }
             }
@@ -516,9 +554,15 @@ fn has_word(s: &[char], lit: &str) -> bool {
 
 fn is_legacy(id: &str) -> bool {
     let s = lower_chars(id);
-    ["gpt-3.5", "claude-instant", "claude-2", "gpt-4-0314", "gpt-4-0613"]
-        .iter()
-        .any(|l| has_word(&s, l))
+    [
+        "gpt-3.5",
+        "claude-instant",
+        "claude-2",
+        "gpt-4-0314",
+        "gpt-4-0613",
+    ]
+    .iter()
+    .any(|l| has_word(&s, l))
 }
 
 fn is_haiku(id: &str) -> bool {
@@ -574,7 +618,10 @@ fn is_claude_45_or_higher(id: &str) -> bool {
 /// The largest parameter count in billions a model id shows (`8b`, `70B`, `1.5b`, `x7b`), if any.
 pub fn param_billions(id: &str) -> Option<f64> {
     let s: Vec<char> = id.to_lowercase().chars().collect();
-    let alnum = |k: usize| s.get(k).is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let alnum = |k: usize| {
+        s.get(k)
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
     let digit = |k: usize| s.get(k).is_some_and(char::is_ascii_digit);
     // Match attempt at `start` with the leading alternative consumed up to `pos`; returns (value, end).
     let attempt = |pos: usize| -> Option<(f64, usize)> {
@@ -651,7 +698,10 @@ fn hygiene(refs: &[ModelEntry], out: &mut Vec<Finding>) {
         if reasons.is_empty() {
             continue;
         }
-        match weak.iter_mut().find(|(id, src, _)| *id == m.id && *src == m.source) {
+        match weak
+            .iter_mut()
+            .find(|(id, src, _)| *id == m.id && *src == m.source)
+        {
             Some(w) => {
                 for r in reasons {
                     if !w.2.contains(&r) {
@@ -725,9 +775,8 @@ fn search_candidate(v: Option<&Value>) -> bool {
 
 /// `tools.web.search.enabled`, else whether a search credential is configured (config or provider env var).
 pub fn web_search_enabled(ctx: &Ctx) -> bool {
-    match ctx.get("/tools/web/search/enabled") {
-        Some(Value::Bool(b)) => return *b,
-        _ => {}
+    if let Some(Value::Bool(b)) = ctx.get("/tools/web/search/enabled") {
+        return *b;
     }
     if search_candidate(ctx.get("/tools/web/search")) {
         return true;
@@ -743,7 +792,10 @@ pub fn web_search_enabled(ctx: &Ctx) -> bool {
             .filter(|c| c.is_object() || c.is_array())
             .is_some_and(|c| search_candidate(c.get("webSearch")))
     });
-    plugin_candidate || SEARCH_PROVIDER_ENV.iter().any(|k| ctx.env_value(k).is_some())
+    plugin_candidate
+        || SEARCH_PROVIDER_ENV
+            .iter()
+            .any(|k| ctx.env_value(k).is_some())
 }
 
 /// `agents.list.<id>.` at the start of a source: the agent id (up to the next dot).
@@ -762,7 +814,11 @@ fn small_params(ctx: &Ctx, refs: &[ModelEntry], out: &mut Vec<Finding>) {
     let small: Vec<(&ModelEntry, f64)> = refs
         .iter()
         .filter(|m| !m.source.contains("imageModel"))
-        .filter_map(|m| param_billions(&m.id).filter(|b| *b <= 300.0).map(|b| (m, b)))
+        .filter_map(|m| {
+            param_billions(&m.id)
+                .filter(|b| *b <= 300.0)
+                .map(|b| (m, b))
+        })
         .collect();
     if small.is_empty() {
         return;
@@ -785,11 +841,15 @@ fn small_params(ctx: &Ctx, refs: &[ModelEntry], out: &mut Vec<Finding>) {
         });
         let model = parse_model_ref(&m.id, "openai");
         let stack = policy::stack(cfg, tools, agent, &mode, model.as_ref());
-        let exposed: Vec<&str> = [("web_search", search), ("web_fetch", fetch), ("browser", browser)]
-            .into_iter()
-            .filter(|(t, on)| *on && policy::allowed(t, &stack))
-            .map(|(t, _)| t)
-            .collect();
+        let exposed: Vec<&str> = [
+            ("web_search", search),
+            ("web_fetch", fetch),
+            ("browser", browser),
+        ]
+        .into_iter()
+        .filter(|(t, on)| *on && policy::allowed(t, &stack))
+        .map(|(t, _)| t)
+        .collect();
         for t in &exposed {
             if !exposed_all.contains(t) {
                 exposed_all.push(t);
@@ -803,13 +863,20 @@ fn small_params(ctx: &Ctx, refs: &[ModelEntry], out: &mut Vec<Finding>) {
             m.source,
             if exposed.is_empty() { "ok" } else { "unsafe" },
             mode,
-            if exposed.is_empty() { "none".to_string() } else { exposed.join(", ") }
+            if exposed.is_empty() {
+                "none".to_string()
+            } else {
+                exposed.join(", ")
+            }
         ));
     }
     let summary = if exposed_all.is_empty() {
         "None of them can reach web or browser tools.".to_string()
     } else {
-        format!("Tools that feed them uncontrolled input: {}.", exposed_all.join(", "))
+        format!(
+            "Tools that feed them uncontrolled input: {}.",
+            exposed_all.join(", ")
+        )
     };
     out.push(
         Finding::new(
@@ -850,12 +917,21 @@ mod tests {
     fn refs_are_resolved_like_the_reference() {
         // Expected ids were taken from the 2026.5.20 reference on the same configs.
         assert_eq!(
-            ids_of(r#"{agents: {defaults: {model: {primary: " gpt-4o-1b ", fallbacks: ["Anthropic/sonnet-4.5", 5, "bedrock/x-1b", "Anthropic/opus-4.6"]}}}}"#),
-            ["openai/gpt-4o-1b", "anthropic/claude-sonnet-4-5", "amazon-bedrock/x-1b", "anthropic/claude-opus-4-6"]
+            ids_of(
+                r#"{agents: {defaults: {model: {primary: " gpt-4o-1b ", fallbacks: ["Anthropic/sonnet-4.5", 5, "bedrock/x-1b", "Anthropic/opus-4.6"]}}}}"#
+            ),
+            [
+                "openai/gpt-4o-1b",
+                "anthropic/claude-sonnet-4-5",
+                "amazon-bedrock/x-1b",
+                "anthropic/claude-opus-4-6"
+            ]
         );
         // Aliases (case-insensitive), auth profiles, dates and quantization tags, openrouter prefixes.
         assert_eq!(
-            ids_of(r#"{agents: {defaults: {models: {"ollama/llama3:8b": {alias: "Small"}}, model: "small@work"}, list: [{id: "a", model: "openrouter/meta/llama-1b"}, {id: "b", model: {primary: "SMALL", fallbacks: ["x-1b@20250101", "y-1b@q4_k_m@prof", "z-2b@prof"]}}]}}"#),
+            ids_of(
+                r#"{agents: {defaults: {models: {"ollama/llama3:8b": {alias: "Small"}}, model: "small@work"}, list: [{id: "a", model: "openrouter/meta/llama-1b"}, {id: "b", model: {primary: "SMALL", fallbacks: ["x-1b@20250101", "y-1b@q4_k_m@prof", "z-2b@prof"]}}]}}"#
+            ),
             [
                 "ollama/llama3:8b",
                 "openrouter/meta/llama-1b",
@@ -866,15 +942,35 @@ mod tests {
             ]
         );
         assert_eq!(
-            ids_of(r#"{agents: {defaults: {model: {primary: "huggingface/huggingface/qwen-1b", fallbacks: ["openrouter:auto", "google/gemini-3-pro-1b", "z.ai/glm-1b", "/x-1b", "x-1b/"]}}}}"#),
-            ["huggingface/qwen-1b", "openrouter/auto", "google/gemini-3-pro-1b", "zai/glm-1b", "/x-1b", "x-1b/"]
+            ids_of(
+                r#"{agents: {defaults: {model: {primary: "huggingface/huggingface/qwen-1b", fallbacks: ["openrouter:auto", "google/gemini-3-pro-1b", "z.ai/glm-1b", "/x-1b", "x-1b/"]}}}}"#
+            ),
+            [
+                "huggingface/qwen-1b",
+                "openrouter/auto",
+                "google/gemini-3-pro-1b",
+                "zai/glm-1b",
+                "/x-1b",
+                "x-1b/"
+            ]
         );
-        assert_eq!(ids_of(r#"{agents: {defaults: {model: "vercel-ai-gateway/opus-4.6"}}}"#), ["vercel-ai-gateway/anthropic/claude-opus-4-6"]);
-        assert_eq!(ids_of(r#"{agents: {defaults: {model: "nvidia/nemotron-1b"}}}"#), ["nvidia/nemotron-1b"]);
-        assert_eq!(ids_of(r#"{agents: {defaults: {imageModel: "google/gemini-3-pro"}}}"#), ["google/gemini-3.1-pro-preview"]);
+        assert_eq!(
+            ids_of(r#"{agents: {defaults: {model: "vercel-ai-gateway/opus-4.6"}}}"#),
+            ["vercel-ai-gateway/anthropic/claude-opus-4-6"]
+        );
+        assert_eq!(
+            ids_of(r#"{agents: {defaults: {model: "nvidia/nemotron-1b"}}}"#),
+            ["nvidia/nemotron-1b"]
+        );
+        assert_eq!(
+            ids_of(r#"{agents: {defaults: {imageModel: "google/gemini-3-pro"}}}"#),
+            ["google/gemini-3.1-pro-preview"]
+        );
         // A provider whose api belongs to another provider keeps its own (lower-cased) name.
         assert_eq!(
-            ids_of(r#"{models: {providers: {Bedrock: {api: "openai-completions"}}}, agents: {defaults: {model: "bedrock/m-1b"}}}"#),
+            ids_of(
+                r#"{models: {providers: {Bedrock: {api: "openai-completions"}}}, agents: {defaults: {model: "bedrock/m-1b"}}}"#
+            ),
             ["bedrock/m-1b"]
         );
     }
@@ -906,10 +1002,27 @@ mod tests {
         assert!(!is_gpt5_or_higher("openai/gpt-50"));
         assert!(!is_gpt("openai/chatgpt-4o"));
         // Checked against the reference's regular expression.
-        for id in ["anthropic/claude-sonnet-4-5", "anthropic/claude-opus-4-6", "a/claude-sonnet-45", "a/claude-opus-4.5", "a/claude-x-7.1", "anthropic/claude-3-5-sonnet", "a/claude-x-4-10", "a/claude-4.5"] {
+        for id in [
+            "anthropic/claude-sonnet-4-5",
+            "anthropic/claude-opus-4-6",
+            "a/claude-sonnet-45",
+            "a/claude-opus-4.5",
+            "a/claude-x-7.1",
+            "anthropic/claude-3-5-sonnet",
+            "a/claude-x-4-10",
+            "a/claude-4.5",
+        ] {
             assert!(is_claude_45_or_higher(id), "{id}");
         }
-        for id in ["a/claude-4-10", "a/claude-5", "anthropic/claude-sonnet-4", "a/claude-opus-4-1", "a/claude-4-5x", "a/claude-x/4-5", "a/claude-3-opus"] {
+        for id in [
+            "a/claude-4-10",
+            "a/claude-5",
+            "anthropic/claude-sonnet-4",
+            "a/claude-opus-4-1",
+            "a/claude-4-5x",
+            "a/claude-x/4-5",
+            "a/claude-3-opus",
+        ] {
             assert!(!is_claude_45_or_higher(id), "{id}");
         }
     }
@@ -935,11 +1048,15 @@ mod tests {
         let h = Host::new(r#"{agents: {defaults: {model: "gpt-3.5-turbo"}}}"#);
         assert_eq!(sev(&h, "models.legacy"), Some(Severity::Warn));
         assert_eq!(sev(&h, "models.weak_tier"), Some(Severity::Warn));
-        let h = Host::new(r#"{agents: {defaults: {model: "anthropic/claude-opus-4-5", imageModel: "openai/gpt-5"}}}"#);
+        let h = Host::new(
+            r#"{agents: {defaults: {model: "anthropic/claude-opus-4-5", imageModel: "openai/gpt-5"}}}"#,
+        );
         assert_eq!(sev(&h, "models.legacy"), None);
         assert_eq!(sev(&h, "models.weak_tier"), None);
         // An alias resolves to the key before testing.
-        let h = Host::new(r#"{agents: {defaults: {models: {"anthropic/claude-3-haiku": {alias: "fast"}}, model: "fast"}}}"#);
+        let h = Host::new(
+            r#"{agents: {defaults: {models: {"anthropic/claude-3-haiku": {alias: "fast"}}, model: "fast"}}}"#,
+        );
         assert_eq!(sev(&h, "models.weak_tier"), Some(Severity::Warn));
     }
 
@@ -947,9 +1064,13 @@ mod tests {
     fn small_params_boundary_and_severity() {
         let id = "models.small_params";
         let base = r#"tools: {web: {fetch: {enabled: false}}}, browser: {enabled: false}"#;
-        let h = Host::new(&format!(r#"{{agents: {{defaults: {{model: "ollama/m-300b"}}}}, {base}}}"#));
+        let h = Host::new(&format!(
+            r#"{{agents: {{defaults: {{model: "ollama/m-300b"}}}}, {base}}}"#
+        ));
         assert_eq!(sev(&h, id), Some(Severity::Info));
-        let h = Host::new(&format!(r#"{{agents: {{defaults: {{model: "ollama/m-301b"}}}}, {base}}}"#));
+        let h = Host::new(&format!(
+            r#"{{agents: {{defaults: {{model: "ollama/m-301b"}}}}, {base}}}"#
+        ));
         assert_eq!(sev(&h, id), None);
         // Image models do not count.
         let h = Host::new(r#"{agents: {defaults: {imageModel: "ollama/llava:7b"}}}"#);
@@ -958,21 +1079,33 @@ mod tests {
         let h = Host::new(r#"{agents: {defaults: {model: "ollama/llama3:8b"}}}"#);
         assert_eq!(sev(&h, id), Some(Severity::Critical));
         // A byProvider deny of the web tools makes it safe.
-        let h = Host::new(r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {byProvider: {"ollama/llama3:8b": {deny: ["group:web", "browser"]}}}}"#);
+        let h = Host::new(
+            r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {byProvider: {"ollama/llama3:8b": {deny: ["group:web", "browser"]}}}}"#,
+        );
         assert_eq!(sev(&h, id), Some(Severity::Info));
         // web_search through a provider env var or a config key.
-        let h = Host::new(&format!(r#"{{agents: {{defaults: {{model: "ollama/llama3:8b"}}}}, {base}}}"#))
-            .dotenv("OLLAMA_API_KEY", "test-key");
+        let h = Host::new(&format!(
+            r#"{{agents: {{defaults: {{model: "ollama/llama3:8b"}}}}, {base}}}"#
+        ))
+        .dotenv("OLLAMA_API_KEY", "test-key");
         assert_eq!(sev(&h, id), Some(Severity::Critical));
-        let h = Host::new(&format!(r#"{{agents: {{defaults: {{model: "ollama/llama3:8b"}}}}, {base}}}"#))
-            .dotenv("BRAVE_API_KEY", "test-key");
+        let h = Host::new(&format!(
+            r#"{{agents: {{defaults: {{model: "ollama/llama3:8b"}}}}, {base}}}"#
+        ))
+        .dotenv("BRAVE_API_KEY", "test-key");
         assert_eq!(sev(&h, id), Some(Severity::Info));
-        let h = Host::new(r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {web: {fetch: {enabled: false}, search: {provider: "brave"}}}, browser: {enabled: false}}"#);
+        let h = Host::new(
+            r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {web: {fetch: {enabled: false}, search: {provider: "brave"}}}, browser: {enabled: false}}"#,
+        );
         assert_eq!(sev(&h, id), Some(Severity::Critical));
-        let h = Host::new(r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {web: {fetch: {enabled: false}, search: {enabled: false, apiKey: "k"}}}, browser: {enabled: false}}"#);
+        let h = Host::new(
+            r#"{agents: {defaults: {model: "ollama/llama3:8b"}}, tools: {web: {fetch: {enabled: false}, search: {enabled: false, apiKey: "k"}}}, browser: {enabled: false}}"#,
+        );
         assert_eq!(sev(&h, id), Some(Severity::Info));
         // Per agent: its own sandbox (mode all) denies the web tools by default.
-        let h = Host::new(r#"{agents: {list: [{id: "s", model: "ollama/llama3:8b", sandbox: {mode: "all"}}]}}"#);
+        let h = Host::new(
+            r#"{agents: {list: [{id: "s", model: "ollama/llama3:8b", sandbox: {mode: "all"}}]}}"#,
+        );
         assert_eq!(sev(&h, id), Some(Severity::Info));
     }
 }

@@ -59,7 +59,9 @@ pub fn enabled_extension_ids(cfg: &Value, dirs: &[&str]) -> Vec<String> {
         if k.is_empty() {
             continue;
         }
-        let own = value.as_object().map(|o| o.get("enabled").and_then(Value::as_bool));
+        let own = value
+            .as_object()
+            .map(|o| o.get("enabled").and_then(Value::as_bool));
         match merged.iter_mut().find(|(x, _)| *x == k) {
             Some(slot) => {
                 slot.1 = match own {
@@ -83,11 +85,7 @@ pub fn enabled_extension_ids(cfg: &Value, dirs: &[&str]) -> Vec<String> {
         .filter(|id| !id.is_empty())
         .filter(|id| !deny.contains(id))
         .filter(|id| allow.is_empty() || allow.contains(id))
-        .filter(|id| {
-            !by_lower
-                .iter()
-                .any(|(k, e)| k == id && *e == Some(false))
-        })
+        .filter(|id| !by_lower.iter().any(|(k, e)| k == id && *e == Some(false)))
         .collect()
 }
 
@@ -110,9 +108,10 @@ fn names_plugins(entries: &[String], enabled: &[String]) -> bool {
 }
 
 fn provider_names_plugins(by_provider: Option<&Value>, enabled: &[String]) -> bool {
-    by_provider
-        .and_then(Value::as_object)
-        .is_some_and(|m| m.values().any(|p| names_plugins(&allow_entries(Some(p)), enabled)))
+    by_provider.and_then(Value::as_object).is_some_and(|m| {
+        m.values()
+            .any(|p| names_plugins(&allow_entries(Some(p)), enabled))
+    })
 }
 
 /// Position 26b.
@@ -127,7 +126,8 @@ pub fn tools_reachable(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let global = cfg.get("tools");
-    let mut contexts: Vec<(String, Option<&str>, Option<&Value>)> = vec![("default".into(), None, None)];
+    let mut contexts: Vec<(String, Option<&str>, Option<&Value>)> =
+        vec![("default".into(), None, None)];
     for (id, e) in policy::agents_with_ids(cfg) {
         contexts.push((format!("agents.list.{id}"), Some(id), e.get("tools")));
     }
@@ -193,13 +193,28 @@ mod tests {
         assert!(!fires(r#"{plugins: {deny: [" DEMO "]}}"#, &["demo"]));
         assert!(!fires(r#"{plugins: {allow: ["other"]}}"#, &["demo"]));
         assert!(fires(r#"{plugins: {allow: ["Demo"]}}"#, &["demo"]));
-        assert!(!fires(r#"{plugins: {entries: {demo: {enabled: false}}}}"#, &["demo"]));
-        assert!(fires(r#"{plugins: {entries: {demo: {enabled: "false"}}}}"#, &["demo"]));
+        assert!(!fires(
+            r#"{plugins: {entries: {demo: {enabled: false}}}}"#,
+            &["demo"]
+        ));
+        assert!(fires(
+            r#"{plugins: {entries: {demo: {enabled: "false"}}}}"#,
+            &["demo"]
+        ));
         // Ignored dir names do not count.
-        assert!(!fires("{}", &["node_modules", ".hidden", "x.bak", "y.disabled"]));
+        assert!(!fires(
+            "{}",
+            &["node_modules", ".hidden", "x.bak", "y.disabled"]
+        ));
         // Built-in aliases: an allow entry `openai-codex` means `openai`.
-        assert!(!fires(r#"{plugins: {allow: ["openai-codex"]}}"#, &["openai-codex"]));
-        assert!(fires(r#"{plugins: {allow: ["openai-codex"]}}"#, &["openai"]));
+        assert!(!fires(
+            r#"{plugins: {allow: ["openai-codex"]}}"#,
+            &["openai-codex"]
+        ));
+        assert!(fires(
+            r#"{plugins: {allow: ["openai-codex"]}}"#,
+            &["openai"]
+        ));
     }
 
     #[test]
@@ -209,13 +224,22 @@ mod tests {
         // `full` is a profile policy, but it allows everything.
         assert!(fires(r#"{tools: {profile: "full"}}"#, &["demo"]));
         assert!(!fires(r#"{tools: {allow: ["read", "exec"]}}"#, &["demo"]));
-        assert!(fires(r#"{tools: {allow: ["read", "group:plugins"]}}"#, &["demo"]));
+        assert!(fires(
+            r#"{tools: {allow: ["read", "group:plugins"]}}"#,
+            &["demo"]
+        ));
         assert!(fires(r#"{tools: {allow: ["read", "DEMO"]}}"#, &["demo"]));
-        assert!(fires(r#"{tools: {allow: ["read"], byProvider: {ollama: {allow: ["demo"]}}}}"#, &["demo"]));
+        assert!(fires(
+            r#"{tools: {allow: ["read"], byProvider: {ollama: {allow: ["demo"]}}}}"#,
+            &["demo"]
+        ));
         // alsoAllow alone means everything.
         assert!(fires(r#"{tools: {alsoAllow: ["read"]}}"#, &["demo"]));
         // A restrictive profile wins over a plugin allow entry.
-        assert!(!fires(r#"{tools: {profile: "coding", alsoAllow: ["demo"]}}"#, &["demo"]));
+        assert!(!fires(
+            r#"{tools: {profile: "coding", alsoAllow: ["demo"]}}"#,
+            &["demo"]
+        ));
         // Denying every tool leaves nothing reachable.
         assert!(!fires(r#"{tools: {deny: ["*"]}}"#, &["demo"]));
         // A permissive agent is enough.
@@ -224,15 +248,20 @@ mod tests {
             &["demo"]
         ));
         // Sandbox all adds the sandbox allow list, which excludes the probe.
-        assert!(!fires(r#"{agents: {defaults: {sandbox: {mode: "all"}}}}"#, &["demo"]));
+        assert!(!fires(
+            r#"{agents: {defaults: {sandbox: {mode: "all"}}}}"#,
+            &["demo"]
+        ));
     }
 
     #[test]
     fn entries_merge_by_normalized_id() {
-        let cfg = serde_json::json!({"plugins": {"entries": {"Demo": {"enabled": false}, "demo": {}}}});
+        let cfg =
+            serde_json::json!({"plugins": {"entries": {"Demo": {"enabled": false}, "demo": {}}}});
         // Distinct keys, one lower-cased id: the later entry (no boolean) replaces the disabled one.
         assert_eq!(enabled_extension_ids(&cfg, &["demo"]), ["demo"]);
-        let cfg = serde_json::json!({"plugins": {"entries": {"demo": {"enabled": false}, " demo ": {}}}});
+        let cfg =
+            serde_json::json!({"plugins": {"entries": {"demo": {"enabled": false}, " demo ": {}}}});
         // Same normalized key: merged, the missing boolean keeps `false`.
         assert!(enabled_extension_ids(&cfg, &["demo"]).is_empty());
         let cfg = serde_json::json!({"plugins": {"entries": {"demo": {"enabled": false}, "DEMO": {"enabled": true}}}});
