@@ -7,6 +7,7 @@ pub mod checks;
 pub mod context;
 pub mod finding;
 pub mod fingerprint;
+pub mod policy;
 pub mod registry;
 #[cfg(test)]
 pub mod testkit;

@@ -253,3 +253,12 @@ impl Host {
         self
     }
 }
+
+// --- exec / policy ---
+
+impl Host {
+    /// A captured JSON file (mode 600) whose content the audit can read (`Ctx::json_file`).
+    pub fn captured_json(self, path: &str, content: &str) -> Host {
+        self.json_file(path, content)
+    }
+}

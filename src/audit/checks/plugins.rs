@@ -815,9 +815,13 @@ mod tests {
             .file("~/.openclaw/extensions/file.js", 0o600);
         assert!(!h.ids().iter().any(|i| i.starts_with("plugins.")));
         let f = with_ext("{}").findings();
+        // (plugins.tools_reachable_permissive_policy also fires under the default policy; not this family's row.)
         let f: Vec<_> = f
             .iter()
-            .filter(|f| f.check_id.starts_with("plugins."))
+            .filter(|f| {
+                f.check_id.starts_with("plugins.")
+                    && f.check_id != "plugins.tools_reachable_permissive_policy"
+            })
             .collect();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].check_id, "plugins.extensions_no_allowlist");
