@@ -63,17 +63,23 @@ pub const PLAIN_ENV: &[&str] = &[
 pub const SECRET_ENV: &[&str] = &[
     "OPENCLAW_GATEWAY_TOKEN",
     "OPENCLAW_GATEWAY_PASSWORD",
-    // Search providers (models.small_params reads whether one is configured).
-    "BRAVE_API_KEY",
+    // Search providers (models.small_params reads whether one is configured; the audit's list is
+    // `audit::checks::models::SEARCH_PROVIDER_ENV`, which a test keeps included here).
+    "EXA_API_KEY",
+    "FIRECRAWL_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "MINIMAX_CODE_PLAN_KEY",
+    "MINIMAX_CODING_API_KEY",
+    "MINIMAX_API_KEY",
+    "MINIMAX_OAUTH_TOKEN",
+    "MOONSHOT_API_KEY",
+    "KIMI_API_KEY",
+    "OLLAMA_API_KEY",
     "PERPLEXITY_API_KEY",
     "OPENROUTER_API_KEY",
-    "XAI_API_KEY",
-    "GEMINI_API_KEY",
-    "FIRECRAWL_API_KEY",
     "TAVILY_API_KEY",
-    "EXA_API_KEY",
-    "KIMI_API_KEY",
-    "MOONSHOT_API_KEY",
+    "XAI_API_KEY",
     // Channel credentials and settings that configure a default channel account (channel audit).
     "TELEGRAM_BOT_TOKEN",
     "IRC_HOST",
@@ -180,6 +186,7 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
         files: BTreeMap::new(),
         diagnostics: BTreeSet::new(),
         state_db: None,
+        plain_vars: BTreeSet::new(),
     };
     Ok(c.run())
 }
@@ -195,6 +202,8 @@ struct Capturer<'a> {
     diagnostics: BTreeSet<Diagnostic>,
     /// Facts of `<stateDir>/state/openclaw.sqlite` once read (install records live there on the spec's host).
     state_db: Option<sqlite::StateFacts>,
+    /// Variables the config and its includes reference only in non-secret positions.
+    plain_vars: BTreeSet<String>,
 }
 
 /// Include texts as the capture sees them, with the loader's verdict per file.
@@ -227,9 +236,14 @@ impl Capturer<'_> {
         }
     }
 
-    /// An environment value as recorded: paths (aliased) for the plain names, a marker for everything else.
+    /// An environment value as recorded: paths (aliased) for the plain names and for variables the config uses
+    /// only as non-secret settings (`gateway.bind: "${BIND}"`, when the value is a short word or a path), a
+    /// marker for everything else.
     fn env_record(&mut self, name: &str, value: &str) -> String {
-        if PLAIN_ENV.contains(&name) {
+        let plain_setting = self.plain_vars.contains(name)
+            && !SECRET_ENV.contains(&name)
+            && crate::config::redact::plain_env_value(value);
+        if PLAIN_ENV.contains(&name) || (self.opts.redact && plain_setting) {
             self.rec_str(value)
         } else {
             self.redactor.secret(value)
@@ -388,9 +402,14 @@ impl Capturer<'_> {
         let mut texts: Vec<&str> = Vec::new();
         texts.extend(config_text.as_deref());
         texts.extend(includes.texts.values().flatten().map(String::as_str));
+        let (mut secret_vars, mut plain_vars) = (BTreeSet::new(), BTreeSet::new());
         for t in &texts {
             wanted.extend(env_references(t));
+            let (s, p) = crate::config::redact::env_reference_positions(t);
+            secret_vars.extend(s);
+            plain_vars.extend(p);
         }
+        self.plain_vars = plain_vars.difference(&secret_vars).cloned().collect();
         let env: BTreeMap<String, String> = wanted
             .iter()
             .filter_map(|k| self.spec.env.get(k).map(|v| (k.clone(), v.clone())))
@@ -467,8 +486,9 @@ impl Capturer<'_> {
         ) {
             self.record(Path::new(&log));
         }
+        // OpenClaw follows a symlinked approvals file.
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
-        self.capture_json_content(&approvals, false);
+        self.capture_json_content(&approvals, true);
         // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
         let mut databases = Vec::new();
         let db_paths: Vec<String> = self

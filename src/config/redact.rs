@@ -114,6 +114,66 @@ impl Redactor {
     }
 }
 
+/// Environment variables a config text references (`${VAR}`), split by where: `(in secret positions, elsewhere)`.
+/// A reference under a secret key (or an `env`/`headers` object) makes the variable's value a secret.
+pub fn env_reference_positions(
+    text: &str,
+) -> (
+    std::collections::BTreeSet<String>,
+    std::collections::BTreeSet<String>,
+) {
+    fn walk(
+        node: &Node,
+        keys: &mut Vec<String>,
+        out: &mut (
+            std::collections::BTreeSet<String>,
+            std::collections::BTreeSet<String>,
+        ),
+    ) {
+        match &node.value {
+            Value::Object(members) => {
+                for m in members {
+                    keys.push(m.key.clone());
+                    walk(&m.value, keys, out);
+                    keys.pop();
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, keys, out)),
+            Value::String(s) => {
+                let secret = is_secret_path(keys);
+                for name in crate::config::env::env_references(s) {
+                    if secret {
+                        out.0.insert(name);
+                    } else {
+                        out.1.insert(name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Default::default();
+    if let Ok(root) = json5::parse(text) {
+        walk(&root, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// May the value of a variable that the config references only in non-secret positions be kept as it is? Only
+/// short words and numbers (`lan`, `full`, `18789`) and paths: never a credential shape, never anything long
+/// enough to be a token.
+pub fn plain_env_value(value: &str) -> bool {
+    let t = js_trim(value);
+    if looks_like_secret_value(t) || t.contains("://") {
+        return false;
+    }
+    let is_path = t.starts_with('/') || t.starts_with("~/") || t.starts_with("./");
+    let simple = t
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._:-/~+@,".contains(c));
+    simple && (t.len() <= 16 || (is_path && t.len() <= 4096))
+}
+
 /// Keys (normalized: lower-case, `_` and `-` removed) whose string values are secrets.
 const SECRET_KEY_PARTS: &[&str] = &[
     "token",
@@ -334,5 +394,21 @@ mod tests {
             out.contains("\"<<clawprint:secret c=1 len=16 trim=16>>\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn env_values_stay_plain_only_as_short_settings_or_paths() {
+        let (secret, plain) = env_reference_positions(
+            r#"{gateway: {bind: "${B}", auth: {token: "${T}"}}, env: {X: "${E}"}, a: "${B2}-${T}"}"#,
+        );
+        assert_eq!(secret.into_iter().collect::<Vec<_>>(), ["E", "T"]);
+        assert_eq!(plain.into_iter().collect::<Vec<_>>(), ["B", "B2", "T"]);
+        assert!(
+            plain_env_value("loopback") && plain_env_value("18789") && plain_env_value("/srv/x/y")
+        );
+        assert!(!plain_env_value("0123456789abcdef0123")); // long enough to be a token
+        assert!(!plain_env_value("sk-abc")); // credential shape
+        assert!(!plain_env_value("https://u:p@h/")); // URLs may carry credentials
+        assert!(!plain_env_value("two words"));
     }
 }

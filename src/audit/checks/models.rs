@@ -1109,3 +1109,16 @@ mod tests {
         assert_eq!(sev(&h, id), Some(Severity::Info));
     }
 }
+
+#[cfg(test)]
+mod capture_list_tests {
+    #[test]
+    fn capture_records_every_search_provider_variable() {
+        for name in super::SEARCH_PROVIDER_ENV {
+            assert!(
+                crate::capture::SECRET_ENV.contains(name),
+                "{name} is read by models.small_params but not captured"
+            );
+        }
+    }
+}
