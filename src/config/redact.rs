@@ -407,7 +407,7 @@ mod tests {
             plain_env_value("loopback") && plain_env_value("18789") && plain_env_value("/srv/x/y")
         );
         assert!(!plain_env_value("0123456789abcdef0123")); // long enough to be a token
-        assert!(!plain_env_value("sk-abc")); // credential shape
+        assert!(!plain_env_value(&format!("ghp_{}", "a".repeat(36)))); // credential shape
         assert!(!plain_env_value("https://u:p@h/")); // URLs may carry credentials
         assert!(!plain_env_value("two words"));
     }
