@@ -452,6 +452,25 @@ impl Capturer<'_> {
         ) {
             self.record(Path::new(&log));
         }
+        // Per-agent paths the fs checks and `--fix` visit, also through a symlinked dir the walk does not enter.
+        for id in crate::config::paths::fs_agent_ids(&loaded.resolved) {
+            let root = loc.state_dir.join("agents").join(&id);
+            let sessions = root.join("sessions");
+            for p in [
+                &root,
+                &root.join("agent"),
+                &root.join("agent").join("auth-profiles.json"),
+                &sessions,
+                &sessions.join("sessions.json"),
+            ] {
+                self.record(p);
+            }
+            for n in hostfs::read_dir_names(&sessions).unwrap_or_default() {
+                if n.to_string_lossy().ends_with(".jsonl") {
+                    self.record(&sessions.join(n));
+                }
+            }
+        }
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
         self.capture_json_content(&approvals, false);
         // Paths whose location depends on the config: plugin and hook packages, workspace skills, sandbox
