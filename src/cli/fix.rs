@@ -250,6 +250,16 @@ fn cmd_plan(a: PlanArgs) -> Result<ExitCode, CliError> {
         None => super::capture_live(&a.host, "live", None, false)?,
     };
     let cs = fix::plan(&snap);
+    if a.snapshot.is_none() {
+        for jd in fix::find_interrupted(Path::new(&snap.manifest.host.state_dir)) {
+            eprintln!(
+                "warning: an earlier apply was interrupted ({}): roll it back with `clawprint fix rollback {}` or finish it with `clawprint fix apply {}/changes.json`",
+                jd.dir.display(),
+                jd.dir.display(),
+                jd.dir.display()
+            );
+        }
+    }
     if let Some(out) = &a.output {
         super::write_atomic(out, &cs.to_bytes())?;
     }
@@ -523,7 +533,13 @@ fn cmd_apply(a: ApplyArgs) -> Result<ExitCode, CliError> {
     opts.expect = a.expect.clone();
     opts.only_valid = a.only_valid;
     opts.confirm = Some(&mut confirm);
-    let outcome = fix::apply(&cs, opts).map_err(|e| apply_error(e, a.json))?;
+    let outcome = match fix::apply(&cs, opts) {
+        Ok(o) => o,
+        Err(ApplyError::Interrupted { journal, .. }) if !a.json && interactive() => {
+            return offer_interrupted(&journal, &a.host);
+        }
+        Err(e) => return Err(apply_error(e, a.json)),
+    };
     if a.json {
         println!(
             "{}",
@@ -537,6 +553,38 @@ fn cmd_apply(a: ApplyArgs) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::Findings
     })
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// An interrupted apply was found: offer to roll it back or to finish it.
+fn offer_interrupted(journal: &Path, host: &HostArgs) -> Result<ExitCode, CliError> {
+    eprintln!(
+        "an earlier apply was interrupted: {}\nroll it back [r], finish it [f], or leave it for now [q]? ",
+        journal.display()
+    );
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    match line.trim() {
+        "r" | "R" => cmd_rollback(journal, false),
+        "f" | "F" => cmd_apply(ApplyArgs {
+            changes: journal.join(fix::journal::CHANGE_SET_FILE),
+            yes: false,
+            json: false,
+            expect: None,
+            only_valid: false,
+            host: host.clone(),
+        }),
+        _ => Err(CliError::new(
+            ExitCode::Failure,
+            format!(
+                "left the interrupted apply in {} as it is",
+                journal.display()
+            ),
+        )),
+    }
 }
 
 fn cmd_rollback(journal: &Path, force: bool) -> Result<ExitCode, CliError> {
@@ -599,7 +647,13 @@ pub fn audit_fix(a: &AuditArgs) -> Result<ExitCode, CliError> {
     };
     let mut opts = apply_options(&a.host)?;
     opts.confirm = Some(&mut confirm);
-    let outcome = fix::apply(&cs, opts).map_err(|e| apply_error(e, false))?;
+    let outcome = match fix::apply(&cs, opts) {
+        Ok(o) => o,
+        Err(ApplyError::Interrupted { journal, .. }) if !json && interactive() => {
+            return offer_interrupted(&journal, &a.host);
+        }
+        Err(e) => return Err(apply_error(e, json)),
+    };
     let threshold = super::fail_threshold(a.fail_on);
     let failed = threshold.is_some_and(|t: Severity| {
         outcome

@@ -105,6 +105,9 @@ pub struct ApplyOptions<'a> {
     /// steps, leaving the journal as it is.
     #[doc(hidden)]
     pub fault_after: Option<usize>,
+    /// Test-only: make this host-changing step fail like an I/O error (the apply then rolls back).
+    #[doc(hidden)]
+    pub fail_at: Option<usize>,
 }
 
 impl<'a> ApplyOptions<'a> {
@@ -119,6 +122,7 @@ impl<'a> ApplyOptions<'a> {
             only_valid: false,
             confirm: None,
             fault_after: None,
+            fail_at: None,
         }
     }
 }
@@ -186,6 +190,9 @@ pub enum ApplyError {
     #[doc(hidden)]
     #[error("injected fault after step {0}")]
     Fault(usize),
+    #[doc(hidden)]
+    #[error("injected I/O error at step {0}")]
+    Injected(usize),
 }
 
 fn capture_host(opts: &ApplyOptions) -> Result<Snapshot, ApplyError> {
@@ -329,6 +336,13 @@ fn check_seed(
     files: &ConfigFiles,
     ctx: &Ctx,
 ) -> Check {
+    // Seeded already (by this op, or by hand): nothing left to do, wherever the key now sits.
+    let seeded = |v: Option<&Value>| v.and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+    if seeded(plan::get_path(&ctx.cfg, &s.key_path))
+        || seeded(files.value(&s.file, &s.local).as_ref())
+    {
+        return Check::Already;
+    }
     let present = plan::get_path(&ctx.cfg, &s.key_path).is_some();
     let anchor = plan::seed_anchor(&s.key_path, present);
     let placed = edit::owner(&files.files, &snap.manifest.config.path, &anchor)
@@ -414,6 +428,7 @@ struct Runner<'a> {
     journal: Option<JournalDir>,
     steps: usize,
     fault_after: Option<usize>,
+    fail_at: Option<usize>,
 }
 
 impl Runner<'_> {
@@ -421,6 +436,9 @@ impl Runner<'_> {
         self.steps += 1;
         if self.fault_after == Some(self.steps) {
             return Err(ApplyError::Fault(self.steps));
+        }
+        if self.fail_at == Some(self.steps) {
+            return Err(ApplyError::Injected(self.steps));
         }
         Ok(())
     }
@@ -811,7 +829,21 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         journal: resume,
         steps: 0,
         fault_after: opts.fault_after,
+        fail_at: opts.fail_at,
     };
+    // Finishing an interrupted apply: temp files its unfinished writes may have left are ours to remove.
+    if let Some(jd) = &run.journal {
+        for step in jd
+            .journal
+            .steps
+            .iter()
+            .filter(|s| s.state == StepState::Begun)
+        {
+            if let Some(t) = &step.temp {
+                let _ = sys::remove_own_temp(Path::new(t));
+            }
+        }
+    }
     let mut config_written = false;
     let mut failure: Option<String> = None;
     let mut written: HashSet<String> = HashSet::new();
@@ -855,6 +887,12 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         };
         match outcome {
             Ok(status) => results[i] = status,
+            Err(StepError::Stop(ApplyError::Injected(n))) => {
+                let msg = format!("injected I/O error at step {n}");
+                results[i] = OpStatus::Failed(msg.clone());
+                failure = Some(msg);
+                break;
+            }
             Err(StepError::Stop(e)) => return Err(e),
             Err(StepError::Host(msg)) => {
                 results[i] = OpStatus::Failed(msg.clone());
