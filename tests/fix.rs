@@ -690,3 +690,69 @@ fn cli_audit_fix_json_has_the_reference_shape() {
         .iter()
         .all(|a| a["ok"] == false));
 }
+
+#[test]
+fn a_path_swapped_for_a_symlink_during_the_apply_is_not_followed() {
+    let h = sample();
+    let home = h.path();
+    let cs = plan(home);
+    let outside = home.join("outside.json");
+    fs::write(&outside, "{}").unwrap();
+    fs::set_permissions(&outside, fs::Permissions::from_mode(0o644)).unwrap();
+    let before = tree(home);
+    // After every precondition was checked, swap a chmod target for a symlink to a file outside.
+    let store = home.join(".openclaw/agents/main/sessions/sessions.json");
+    let mut swap = |_: &clawprint::fix::apply::Review| {
+        fs::remove_file(&store).unwrap();
+        symlink("../../../../outside.json", &store).unwrap();
+        true
+    };
+    let mut o = opts(home);
+    o.confirm = Some(&mut swap);
+    match fix::apply(&cs, o) {
+        Err(ApplyError::Failed {
+            message,
+            rolled_back: true,
+            ..
+        }) => assert!(message.contains("symbolic link"), "{message}"),
+        Err(e) => panic!("unexpected {e}"),
+        Ok(_) => panic!("followed a swapped symlink"),
+    }
+    assert_eq!(fs::metadata(&outside).unwrap().mode() & 0o777, 0o644);
+    // Everything else is as before (the swap itself aside).
+    let mut now = tree(home);
+    now.remove(".openclaw/agents/main/sessions/sessions.json");
+    let mut was = before.clone();
+    was.remove(".openclaw/agents/main/sessions/sessions.json");
+    assert_eq!(now, was);
+}
+
+#[test]
+fn a_config_edited_during_the_apply_is_not_overwritten() {
+    let h = sample();
+    let home = h.path();
+    let cs = plan(home);
+    let cfg = home.join(".openclaw/openclaw.json");
+    let mut edit = |_: &clawprint::fix::apply::Review| {
+        fs::write(
+            &cfg,
+            ROOT.replace("debugging", "debugging, edited meanwhile"),
+        )
+        .unwrap();
+        true
+    };
+    let mut o = opts(home);
+    o.confirm = Some(&mut edit);
+    assert!(matches!(
+        fix::apply(&cs, o),
+        Err(ApplyError::Failed {
+            rolled_back: true,
+            ..
+        })
+    ));
+    assert_eq!(
+        read(home, ".openclaw/openclaw.json"),
+        ROOT.replace("debugging", "debugging, edited meanwhile")
+    );
+    assert_eq!(read(home, ".openclaw/channels.json5"), CHANNELS);
+}

@@ -12,7 +12,7 @@
 //!    rolls every earlier step back.
 //! 5. Re-capture and re-audit: the findings the ops named must be gone and no new finding may appear.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -581,6 +581,7 @@ impl Runner<'_> {
     fn write(
         &mut self,
         path: &str,
+        checked: Option<&String>,
         ops: &[(usize, &Op)],
         seeds: &[Option<Vec<String>>],
     ) -> Result<bool, StepError> {
@@ -601,6 +602,11 @@ impl Runner<'_> {
         let original = h.read_all(CONFIG_MAX_BYTES).map_err(host)?;
         let meta = h.meta;
         drop(h);
+        if checked != Some(&journal::hash(&original)) {
+            return Err(StepError::Host(format!(
+                "{path} changed after its precondition was checked; not written"
+            )));
+        }
         let mut text = String::from_utf8(original.clone())
             .map_err(|_| StepError::Host(format!("{path} is not UTF-8 text")))?;
         for (i, op) in ops {
@@ -727,7 +733,23 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
             "apply needs a plain capture (no aliases, redacted)".into(),
         ));
     }
+    // The raw bytes of every file to edit, read before and after the capture: the capture (whose redacted form
+    // the preconditions are checked against) saw exactly these bytes, and each write later requires them again.
+    let raw_hash = |f: &str| -> Option<String> {
+        let mut h = sys::open_nofollow(Path::new(f)).ok()?;
+        h.read_all(CONFIG_MAX_BYTES).ok().map(|b| journal::hash(&b))
+    };
+    let watched: Vec<String> = cs.writes().into_iter().map(|(f, _)| f).collect();
+    let first: Vec<Option<String>> = watched.iter().map(|f| raw_hash(f)).collect();
     let before = capture_host(&opts)?;
+    let seen: HashMap<String, String> = watched
+        .iter()
+        .zip(first)
+        .filter_map(|(f, h1)| {
+            let h2 = raw_hash(f);
+            (h1 == h2).then_some((f.clone(), h2?))
+        })
+        .collect();
     let h = &before.manifest.host;
     let here = (&h.home, &h.state_dir, &h.config_path, &h.credentials_dir);
     let there = (
@@ -743,6 +765,12 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         )));
     }
     let state_dir = PathBuf::from(&h.state_dir);
+    let _lock = sys::lock_dir(&state_dir).map_err(|e| {
+        ApplyError::Journal(format!(
+            "cannot lock {} (is another clawprint fix running?): {e}",
+            state_dir.display()
+        ))
+    })?;
     let mut resume: Option<JournalDir> = None;
     for jd in journal::find_interrupted(&state_dir) {
         if jd.journal.change_set == cs.id && resume.is_none() {
@@ -761,7 +789,12 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
     let checks: Vec<Check> = cs
         .ops
         .iter()
-        .map(|op| check(cs, op, &before, &files, &ctx))
+        .map(|op| match check(cs, op, &before, &files, &ctx) {
+            Check::Valid if !matches!(op, Op::Chmod(_)) && !seen.contains_key(op.path()) => {
+                Check::Stale(format!("{}: changed while it was being checked", op.path()))
+            }
+            c => c,
+        })
         .collect();
     let stale: Vec<(usize, String)> = checks
         .iter()
@@ -869,7 +902,7 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
                             && results[*j] == OpStatus::NotRun
                     })
                     .collect();
-                match run.write(&file, &group, &seeds) {
+                match run.write(&file, seen.get(&file), &group, &seeds) {
                     Ok(changed) => {
                         config_written |= changed;
                         for (j, _) in &group {

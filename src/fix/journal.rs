@@ -243,6 +243,12 @@ pub struct RollbackOutcome {
 /// the original nor what the apply wrote) is refused unless `force`.
 pub fn rollback(dir: &Path, force: bool) -> Result<RollbackOutcome, JournalError> {
     let mut jd = JournalDir::open(dir)?;
+    // The journal lives in <stateDir>/.clawprint/fix/<apply>: lock the state dir like apply does.
+    let state_dir = dir.ancestors().nth(3).map(Path::to_path_buf);
+    let _lock = match &state_dir {
+        Some(sd) => sys::lock_dir(sd).map_err(io_err(sd))?,
+        None => None,
+    };
     let mut out = RollbackOutcome::default();
     if matches!(
         jd.journal.status,

@@ -253,6 +253,29 @@ fn is_perm_finding(f: &Finding) -> bool {
     f.check_id.starts_with("fs.") && f.check_id.contains(".perms_")
 }
 
+/// Does a `groupPolicy` flip at `key` (`channels.<ch>[.accounts.<a>].groupPolicy`) resolve `f`? The open-group
+/// exposure findings (which list every open group), and group findings about this channel account: subject the
+/// key, its object (`channels.telegram.accounts.b`), or the account (`telegram:b`; `telegram:default` and
+/// `telegram` for the channel level).
+pub fn group_link(key: &[String], f: &Finding) -> bool {
+    if f.check_id.starts_with("security.exposure.open_groups") {
+        return true;
+    }
+    if !f.check_id.to_lowercase().contains("group") || key.len() < 3 {
+        return false;
+    }
+    let ch = &key[1];
+    let mut subjects = vec![key.join("."), key[..key.len() - 1].join(".")];
+    match key.get(3).filter(|_| key.len() == 5) {
+        Some(acct) => subjects.push(format!("{ch}:{acct}")),
+        None => {
+            subjects.push(format!("{ch}:default"));
+            subjects.push(ch.clone());
+        }
+    }
+    subjects.contains(&f.subject)
+}
+
 fn keys(k: &[&str]) -> Vec<String> {
     k.iter().map(|s| s.to_string()).collect()
 }
@@ -504,21 +527,7 @@ pub fn plan(snap: &Snapshot) -> ChangeSet {
     for key in &group_keys {
         let dotted = key.join(".");
         let change = format!("{dotted}=open -> allowlist");
-        let (ch, acct) = (
-            key[1].clone(),
-            key.get(3).cloned().unwrap_or_else(|| "default".into()),
-        );
-        let object_key = key[..key.len() - 1].join(".");
-        let subjects = [
-            dotted.clone(),
-            object_key,
-            format!("{ch}:{acct}"),
-            ch.clone(),
-        ];
-        let resolves = links(&p.findings, |f| {
-            f.check_id.starts_with("security.exposure.open_groups")
-                || (f.check_id.to_lowercase().contains("group") && subjects.contains(&f.subject))
-        });
+        let resolves = links(&p.findings, |f| group_link(key, f));
         let why = format!(
             "{dotted} is \"open\": any group the bot is added to can talk to the agent; \"allowlist\" admits only listed groups and senders"
         );
@@ -730,7 +739,371 @@ pub fn plan(snap: &Snapshot) -> ChangeSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::testkit::{Host, HOME};
+    use crate::audit::Severity;
+    use crate::snapshot::{FileEntry, IncludeFile};
     use serde_json::json;
+
+    fn put(snap: &mut Snapshot, path: &str, kind: FileKind, mode: u32) {
+        snap.manifest.files.retain(|f| f.path != path);
+        snap.manifest.files.push(FileEntry {
+            path: path.into(),
+            kind,
+            mode,
+            uid: 1000,
+            gid: 1000,
+            ..FileEntry::default()
+        });
+        snap.manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    fn include(snap: &mut Snapshot, name: &str, text: &str, mode: u32) -> String {
+        let path = format!("{HOME}/.openclaw/{name}");
+        let blob = Snapshot::add_blob(&mut snap.blobs, text.as_bytes().to_vec());
+        snap.manifest.config.includes.push(IncludeFile {
+            path: path.clone(),
+            parent: snap.manifest.config.path.clone(),
+            blob: Some(blob),
+            error: None,
+        });
+        put(snap, &path, FileKind::File, mode);
+        path
+    }
+
+    fn outcomes(cs: &ChangeSet) -> Vec<(String, String)> {
+        cs.actions
+            .iter()
+            .map(|a| (a.path.replace(HOME, "~"), a.outcome.clone()))
+            .collect()
+    }
+
+    const STATE: &str = "/home/user/.openclaw";
+    const CONFIG: &str = "/home/user/.openclaw/openclaw.json";
+
+    #[test]
+    fn writing_the_config_tightens_it_first_so_targets_report_already() {
+        let snap = Host::new(r#"{ logging: { redactSensitive: "off" } }"#)
+            .dir("~/.openclaw", 0o755)
+            .config_mode(0o644)
+            .snapshot();
+        let cs = plan(&snap);
+        assert_eq!(cs.changes, ["logging.redactSensitive=off -> \"tools\""]);
+        let Op::Chmod(c0) = &cs.ops[0] else { panic!() };
+        assert_eq!(
+            (c0.path.as_str(), c0.mode, c0.origin),
+            (STATE, 0o700, Origin::ConfigWrite)
+        );
+        assert_eq!(c0.expect.mode, 0o755);
+        assert_eq!(c0.resolves[0].check_id, "fs.state_dir.perms_readable");
+        let Op::Chmod(c1) = &cs.ops[1] else { panic!() };
+        assert_eq!((c1.path.as_str(), c1.mode), (CONFIG, 0o600));
+        assert_eq!(c1.resolves[0].check_id, "fs.config.perms_world_readable");
+        let Op::Set(s) = &cs.ops[2] else { panic!() };
+        assert_eq!((s.file.as_str(), s.value.clone()), (CONFIG, json!("tools")));
+        assert_eq!(s.expect.value, Some(json!("off")));
+        assert_eq!(
+            s.expect.redacted,
+            snap.manifest.config.blob.clone().unwrap()
+        );
+        assert_eq!(
+            s.preview.after,
+            [r#"{ logging: { redactSensitive: "tools" } }"#]
+        );
+        assert_eq!(cs.ops.len(), 3);
+        assert_eq!(
+            &outcomes(&cs)[..2],
+            [
+                ("~/.openclaw".to_string(), "already".to_string()),
+                (
+                    "~/.openclaw/openclaw.json".to_string(),
+                    "already".to_string()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_config_write_the_targets_chmod() {
+        let snap = Host::new("{}")
+            .dir("~/.openclaw", 0o755)
+            .config_mode(0o644)
+            .snapshot();
+        let cs = plan(&snap);
+        assert!(cs.changes.is_empty());
+        assert_eq!(outcomes(&cs)[0].1, "ok");
+        assert_eq!(outcomes(&cs)[1].1, "ok");
+        assert!(cs
+            .ops
+            .iter()
+            .all(|o| matches!(o, Op::Chmod(c) if c.origin == Origin::Reference)));
+        // Group-only state dir bits: the config write would leave 0o500 alone (mode & 077 == 0); not written here.
+        let snap = Host::new("{}").dir("~/.openclaw", 0o500).snapshot();
+        assert_eq!(outcomes(&plan(&snap))[0].1, "ok");
+    }
+
+    #[test]
+    fn include_owning_the_key_is_edited_there() {
+        let mut snap = Host::new(r#"{ "$include": "./ch.json5" }"#).snapshot();
+        let inc = include(
+            &mut snap,
+            "ch.json5",
+            "{ channels: { telegram: { groupPolicy: 'open' } } }",
+            0o644,
+        );
+        let cs = plan(&snap);
+        let sets: Vec<&SetOp> = cs
+            .ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::Set(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0].file, inc);
+        assert_eq!(sets[0].local, ["channels", "telegram", "groupPolicy"]);
+        assert_eq!(
+            sets[0].preview.after,
+            ["{ channels: { telegram: { groupPolicy: 'allowlist' } } }"]
+        );
+        // Only the main config triggers the config-write chmods; the include gets its reference target.
+        assert!(cs
+            .ops
+            .iter()
+            .all(|o| !matches!(o, Op::Chmod(c) if c.origin == Origin::ConfigWrite)));
+        assert!(outcomes(&cs).contains(&("~/.openclaw/ch.json5".into(), "ok".into())));
+    }
+
+    #[test]
+    fn keys_clawprint_cannot_edit_safely_are_noted_and_still_named() {
+        // Included at two places: editing it would change both.
+        let mut snap =
+            Host::new(r#"{ "$include": "./ch.json5", gateway: { "$include": "./ch.json5" } }"#)
+                .snapshot();
+        include(
+            &mut snap,
+            "ch.json5",
+            "{ channels: { discord: { groupPolicy: 'open' } } }",
+            0o600,
+        );
+        let cs = plan(&snap);
+        assert_eq!(
+            cs.changes,
+            ["channels.discord.groupPolicy=open -> allowlist"]
+        );
+        assert!(cs.writes().is_empty());
+        assert!(
+            cs.notes
+                .iter()
+                .any(|n| n.contains("included more than once")),
+            "{:?}",
+            cs.notes
+        );
+        // A symlinked config is never written through.
+        let snap = Host::new(r#"{ logging: { redactSensitive: "off" } }"#)
+            .config_symlink_to(0o600)
+            .snapshot();
+        let cs = plan(&snap);
+        assert!(cs.writes().is_empty());
+        assert!(cs.notes.iter().any(|n| n.contains("symbolic link")));
+        assert_eq!(outcomes(&cs)[1].1, "symlink");
+    }
+
+    #[test]
+    fn a_config_openclaw_refuses_gets_no_edit_but_its_permissions() {
+        let snap = Host::new(r#"{ logging: { redactSensitive: "off" "#)
+            .config_mode(0o644)
+            .snapshot();
+        let cs = plan(&snap);
+        assert!(cs.changes.is_empty());
+        assert!(cs.notes.iter().any(|n| n.contains("would refuse")));
+        assert_eq!(outcomes(&cs)[1].1, "ok");
+    }
+
+    #[test]
+    fn repeated_agent_dirs_chmod_once_and_resolve_both_findings() {
+        let snap = Host::new(r#"{ agents: { list: [{ id: "Ops" }] } }"#)
+            .dir("~/.openclaw/agents", 0o700)
+            .dir("~/.openclaw/agents/ops", 0o700)
+            .dir("~/.openclaw/agents/ops/agent", 0o700)
+            .file("~/.openclaw/agents/ops/agent/auth-profiles.json", 0o644)
+            .snapshot();
+        let cs = plan(&snap);
+        let auth: Vec<&PlannedAction> = cs
+            .actions
+            .iter()
+            .filter(|a| a.path.ends_with("auth-profiles.json"))
+            .collect();
+        assert_eq!(auth.len(), 2);
+        assert_eq!(
+            (auth[0].outcome.as_str(), auth[1].outcome.as_str()),
+            ("ok", "already")
+        );
+        let op = &cs.ops[auth[0].op.unwrap()];
+        let fps: Vec<&str> = op
+            .resolves()
+            .iter()
+            .map(|l| l.fingerprint.as_str())
+            .collect();
+        assert_eq!(fps.len(), 2);
+        assert_ne!(fps[0], fps[1]);
+    }
+
+    #[test]
+    fn skip_reasons_and_enotdir() {
+        let snap = Host::new("{}")
+            .dir("~/.openclaw/credentials", 0o700)
+            .file("~/.openclaw/credentials/a.json", 0o600)
+            .dir("~/.openclaw/credentials/d.json", 0o755)
+            .dir("~/.openclaw/agents", 0o700)
+            .file("~/.openclaw/agents/main", 0o600)
+            .snapshot();
+        let cs = plan(&snap);
+        let got = outcomes(&cs);
+        assert!(got.contains(&("~/.openclaw/credentials/a.json".into(), "already".into())));
+        assert!(!got.iter().any(|(p, _)| p.ends_with("d.json")));
+        assert!(got.contains(&("~/.openclaw/agents/main".into(), "not-a-directory".into())));
+        assert!(got.contains(&("~/.openclaw/agents/main/agent".into(), "error".into())));
+        let v = super::super::reference::fix_value(&cs, None, false, &[]);
+        let err = v["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a.get("error").is_some())
+            .unwrap();
+        assert!(err["error"].as_str().unwrap().starts_with("Error: ENOTDIR"));
+    }
+
+    #[test]
+    fn state_db_targets_come_from_the_spec() {
+        let snap = Host::new("{}")
+            .dir("~/.openclaw/state", 0o755)
+            .file("~/.openclaw/state/openclaw.sqlite", 0o644)
+            .snapshot();
+        let cs = plan(&snap);
+        let spec: Vec<(String, String)> = cs
+            .actions
+            .iter()
+            .filter(|a| a.origin == Origin::Spec)
+            .map(|a| (a.path.replace(HOME, "~"), a.outcome.clone()))
+            .collect();
+        assert_eq!(
+            spec,
+            [
+                ("~/.openclaw/state".into(), "ok".into()),
+                ("~/.openclaw/state/openclaw.sqlite".into(), "ok".into()),
+                (
+                    "~/.openclaw/state/openclaw.sqlite-wal".into(),
+                    "missing".into()
+                ),
+                (
+                    "~/.openclaw/state/openclaw.sqlite-shm".into(),
+                    "missing".into()
+                ),
+                (
+                    "~/.openclaw/state/openclaw.sqlite-journal".into(),
+                    "missing".into()
+                ),
+            ]
+        );
+        // None without a state/ dir (2026.5.20 hosts).
+        assert!(plan(&Host::new("{}").snapshot())
+            .actions
+            .iter()
+            .all(|a| a.origin != Origin::Spec));
+    }
+
+    #[test]
+    fn group_flips_in_reference_order_with_seeding_after() {
+        let mut snap = Host::new(
+            r#"{ channels: { whatsapp: { groupPolicy: "open", accounts: { b: { groupPolicy: "open", allowFrom: ["+1"] }, "7": { groupPolicy: "open" } } },
+                             slack: { groupPolicy: "allowlist" } } }"#,
+        )
+        .dir("~/.openclaw/credentials", 0o700)
+        .snapshot();
+        let store = format!("{HOME}/.openclaw/credentials/whatsapp-allowFrom.json");
+        put(&mut snap, &store, FileKind::File, 0o600);
+        let blob = Snapshot::add_blob(
+            &mut snap.blobs,
+            br#"{"version":1,"allowFrom":["+15550001111"]}"#.to_vec(),
+        );
+        snap.manifest
+            .files
+            .iter_mut()
+            .find(|f| f.path == store)
+            .unwrap()
+            .blob = Some(blob);
+        let cs = plan(&snap);
+        assert_eq!(
+            cs.changes,
+            [
+                "channels.whatsapp.groupPolicy=open -> allowlist",
+                "channels.whatsapp.accounts.7.groupPolicy=open -> allowlist",
+                "channels.whatsapp.accounts.b.groupPolicy=open -> allowlist",
+                "channels.whatsapp.groupAllowFrom=pairing-store",
+                "channels.whatsapp.accounts.7.groupAllowFrom=pairing-store",
+            ]
+        );
+        let seeds: Vec<&SeedOp> = cs
+            .ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::Seed(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seeds[0].local, ["channels", "whatsapp", "groupAllowFrom"]);
+        assert_eq!(seeds[0].before.as_deref(), Some("groupPolicy"));
+        assert_eq!(seeds[0].expect.value, None);
+        assert_eq!(seeds[0].origin, Origin::Spec);
+    }
+
+    #[test]
+    fn group_link_rule() {
+        let key = keys(&["channels", "telegram", "accounts", "b", "groupPolicy"]);
+        let f = |id: &str, subject: &str| Finding::new(id, Severity::Warn, "t", "d").about(subject);
+        assert!(group_link(
+            &key,
+            &f("security.exposure.open_groups_with_elevated", "channels")
+        ));
+        assert!(group_link(
+            &key,
+            &f("channels.telegram.groups.open", "telegram:b")
+        ));
+        assert!(group_link(
+            &key,
+            &f(
+                "channels.telegram.groupPolicy",
+                "channels.telegram.accounts.b.groupPolicy"
+            )
+        ));
+        assert!(!group_link(
+            &key,
+            &f("channels.telegram.groups.open", "telegram:c")
+        ));
+        assert!(!group_link(
+            &key,
+            &f("channels.telegram.dm.open", "telegram:b")
+        ));
+        let root = keys(&["channels", "telegram", "groupPolicy"]);
+        assert!(group_link(
+            &root,
+            &f("channels.telegram.groups.open", "telegram:default")
+        ));
+        assert!(group_link(
+            &root,
+            &f("channels.telegram.groups.open", "telegram")
+        ));
+    }
+
+    #[test]
+    fn plans_are_deterministic() {
+        let snap = Host::new(r#"{ logging: { redactSensitive: "off" } }"#)
+            .dir("~/.openclaw", 0o777)
+            .snapshot();
+        assert_eq!(plan(&snap), plan(&snap));
+        assert_eq!(plan(&snap).id, plan(&snap).compute_id());
+    }
 
     #[test]
     fn js_key_order_puts_array_indices_first() {

@@ -232,3 +232,24 @@ pub fn remove_own_temp(path: &Path) -> io::Result<bool> {
         Err(e) => Err(e),
     }
 }
+
+/// An exclusive advisory lock (`flock`) on a directory, held while the returned handle lives: two applies or
+/// rollbacks on one state dir never interleave.
+pub struct DirLock(#[allow(dead_code)] File);
+
+pub fn lock_dir(dir: &Path) -> io::Result<Option<DirLock>> {
+    let f = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+        .open(dir)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    // SAFETY: the fd is open for the duration of the call.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(Some(DirLock(f)))
+}
