@@ -96,6 +96,11 @@ pub fn run(a: FixArgs) -> Result<ExitCode, CliError> {
     }
 }
 
+/// The first 12 characters of an id or hash (safe on any input).
+fn short(s: &str) -> String {
+    s.chars().take(12).collect()
+}
+
 fn tilde(s: &str, home: &str) -> String {
     if home.len() > 1 {
         if s == home {
@@ -165,7 +170,7 @@ pub fn review_text(cs: &ChangeSet) -> String {
                         .map_or("nothing".into(), |v| v.to_string()),
                     s.local.join("."),
                     s.expect.file.mode,
-                    &s.expect.redacted[..12]
+                    short(&s.expect.redacted)
                 );
                 let _ = writeln!(out, "     {}:{}", t(&s.file), s.preview.line);
                 for l in &s.preview.before {
@@ -198,7 +203,7 @@ pub fn review_text(cs: &ChangeSet) -> String {
                         .map_or("nothing".into(), |v| v.to_string()),
                     s.local.join("."),
                     s.expect.file.mode,
-                    &s.expect.redacted[..12]
+                    short(&s.expect.redacted)
                 );
             }
         }
@@ -208,7 +213,7 @@ pub fn review_text(cs: &ChangeSet) -> String {
                 out,
                 "     resolves: {} ({})",
                 l.check_id,
-                &l.fingerprint[..12]
+                short(&l.fingerprint)
             );
         }
     }
@@ -316,7 +321,7 @@ pub fn apply_review_text(cs: &ChangeSet, r: &Review) -> String {
     let _ = writeln!(
         out,
         "change set {} on {}: {}",
-        &cs.id[..12],
+        short(&cs.id),
         tilde(&cs.host.state_dir, home),
         if r.same_base {
             "the host is exactly as planned"
@@ -386,7 +391,7 @@ fn apply_error(e: ApplyError, json: bool) -> CliError {
             let j = journal.display();
             CliError::new(ExitCode::Failure, e.to_string()).hint(format!(
                 "undo it with `clawprint fix rollback {j}`, or finish it with `clawprint fix apply {j}/changes.json` (change set {})",
-                &change_set[..12.min(change_set.len())]
+                short(change_set)
             ))
         }
         ApplyError::Failed { ref journal, .. } => {
@@ -465,18 +470,30 @@ fn outcome_text(cs: &ChangeSet, o: &ApplyOutcome) -> String {
 fn verification_text(o: &ApplyOutcome, home: &str) -> String {
     let v = &o.verification;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "verified on a fresh capture: {} finding(s) named by the ops are gone{}",
-        v.resolved,
-        if v.held() { ", no new finding" } else { "" }
-    );
+    let changed = o
+        .results
+        .iter()
+        .any(|r| matches!(r, OpStatus::Applied | OpStatus::Already));
+    if changed {
+        let _ = writeln!(
+            out,
+            "verified on a fresh capture: {} finding(s) named by the ops are gone{}",
+            v.resolved,
+            if v.new_findings.is_empty() {
+                ", no new finding"
+            } else {
+                ""
+            }
+        );
+    } else if v.new_findings.is_empty() {
+        let _ = writeln!(out, "verified on a fresh capture: nothing changed");
+    }
     for (i, l) in &v.still_present {
         let _ = writeln!(
             out,
             "  STILL PRESENT: {} ({}) named by op {}",
             l.check_id,
-            &l.fingerprint[..12],
+            short(&l.fingerprint),
             i + 1
         );
     }
@@ -486,7 +503,7 @@ fn verification_text(o: &ApplyOutcome, home: &str) -> String {
             "  NEW: {} {} ({}): {}",
             f.severity.as_str(),
             f.check_id,
-            &fp[..12],
+            short(fp),
             tilde(&f.title, home)
         );
     }

@@ -299,8 +299,8 @@ fn check_content(files: &ConfigFiles, file: &str, expect: &EditExpect) -> Check 
         Some(h) if *h == expect.redacted => Check::Valid,
         Some(h) => Check::Stale(format!(
             "{file}: edited since the plan (hash of its redacted form {} -> {})",
-            &expect.redacted[..12.min(expect.redacted.len())],
-            &h[..12.min(h.len())]
+            expect.redacted.chars().take(12).collect::<String>(),
+            h.chars().take(12).collect::<String>()
         )),
         None => Check::Stale(format!("{file}: content not captured")),
     }
@@ -357,13 +357,6 @@ fn check_seed(
         }
     }
     let value = files.value(&s.file, &s.local);
-    if value
-        .as_ref()
-        .and_then(Value::as_array)
-        .is_some_and(|a| !a.is_empty())
-    {
-        return Check::Already;
-    }
     if let Err(e) = file_ok(cs, snap, &s.file, &s.expect) {
         return Check::Stale(e);
     }
@@ -717,6 +710,8 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
             cs.id
         )));
     }
+    cs.validate()
+        .map_err(|e| ApplyError::Integrity(e.to_string()))?;
     if let Some(e) = &opts.expect {
         if *e != cs.id {
             return Err(ApplyError::Integrity(format!(

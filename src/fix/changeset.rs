@@ -243,8 +243,10 @@ pub enum ChangeSetError {
     Format { found: String },
     #[error("change set id {stated} does not match its content (BLAKE3 {computed}): it was altered after planning")]
     Id { stated: String, computed: String },
-    #[error("change set op {op} refers to action or op numbers that do not exist")]
+    #[error("change set action {op} refers to an op that does not exist")]
     Dangling { op: usize },
+    #[error("change set op {op} is not a remediation clawprint makes: {why}")]
+    Invalid { op: usize, why: String },
 }
 
 impl ChangeSet {
@@ -295,7 +297,19 @@ impl ChangeSet {
                 return Err(ChangeSetError::Dangling { op: i });
             }
         }
+        cs.validate()?;
         Ok(cs)
+    }
+
+    /// Every op must be one of the remediations the planner makes: chmod 700 of a directory or 600 of a file,
+    /// `logging.redactSensitive` → `"tools"`, a channel or account `groupPolicy` → `"allowlist"`, or seeding a
+    /// WhatsApp `groupAllowFrom`; on absolute paths. A change set is a file someone may hand you: its id proves
+    /// it was not altered after it was made, not that it is harmless, so apply never does anything else.
+    pub fn validate(&self) -> Result<(), ChangeSetError> {
+        for (i, op) in self.ops.iter().enumerate() {
+            op_shape(op).map_err(|why| ChangeSetError::Invalid { op: i + 1, why })?;
+        }
+        Ok(())
     }
 
     /// Ops that write a config file, grouped by file in first-op order: `(file, op indices)`.
@@ -312,6 +326,73 @@ impl ChangeSet {
         }
         out
     }
+}
+
+fn op_shape(op: &Op) -> Result<(), String> {
+    let abs = |p: &str| {
+        if p.starts_with('/') && !p.split('/').any(|c| c == "..") {
+            Ok(())
+        } else {
+            Err(format!("{p:?} is not an absolute, normalized path"))
+        }
+    };
+    let key_matches = |key: &str, key_path: &[String], local: &[String]| {
+        if key != key_path.join(".") {
+            return Err(format!("key {key:?} does not match its path"));
+        }
+        if local.last() != key_path.last() {
+            return Err(format!("the key inside the file does not end like {key:?}"));
+        }
+        Ok(())
+    };
+    let k: Vec<&str>;
+    match op {
+        Op::Chmod(c) => {
+            abs(&c.path)?;
+            let want = match c.require {
+                Require::Dir => 0o700,
+                Require::File => 0o600,
+            };
+            if c.mode != want || c.expect.kind != c.require.kind() {
+                return Err(format!(
+                    "chmod {:o} of a {} ({})",
+                    c.mode,
+                    c.expect.kind.as_str(),
+                    c.path
+                ));
+            }
+        }
+        Op::Set(o) => {
+            abs(&o.file)?;
+            key_matches(&o.key, &o.key_path, &o.local)?;
+            k = o.key_path.iter().map(String::as_str).collect();
+            let ok = match k.as_slice() {
+                ["logging", "redactSensitive"] => o.value == "tools",
+                ["channels", _, "groupPolicy"] | ["channels", _, "accounts", _, "groupPolicy"] => {
+                    o.value == "allowlist"
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(format!("set {} = {}", o.key, o.value));
+            }
+        }
+        Op::Seed(o) => {
+            abs(&o.file)?;
+            key_matches(&o.key, &o.key_path, &o.local)?;
+            k = o.key_path.iter().map(String::as_str).collect();
+            let ok = matches!(
+                k.as_slice(),
+                ["channels", "whatsapp", "groupAllowFrom"]
+                    | ["channels", "whatsapp", "accounts", _, "groupAllowFrom"]
+            ) && o.source.channel == "whatsapp"
+                && o.before.as_deref().is_none_or(|b| b == "groupPolicy");
+            if !ok {
+                return Err(format!("seed {} from {}", o.key, o.source.channel));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -364,6 +445,16 @@ mod tests {
         assert!(matches!(
             ChangeSet::from_bytes(tampered.as_bytes()),
             Err(ChangeSetError::Id { .. })
+        ));
+        // A consistent id does not make any op acceptable: only the planner's remediations are.
+        let mut loose = cs.clone();
+        if let Op::Chmod(c) = &mut loose.ops[0] {
+            c.mode = 0o777;
+        }
+        let loose = loose.seal();
+        assert!(matches!(
+            ChangeSet::from_bytes(&loose.to_bytes()),
+            Err(ChangeSetError::Invalid { op: 1, .. })
         ));
         let other = String::from_utf8(cs.to_bytes())
             .unwrap()
