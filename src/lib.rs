@@ -9,5 +9,6 @@ pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod fix;
 pub mod report;
 pub mod snapshot;

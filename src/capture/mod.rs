@@ -486,6 +486,36 @@ impl Capturer<'_> {
         ) {
             self.record(Path::new(&log));
         }
+        // Per-agent paths the fs checks and `--fix` visit, also through a symlinked dir the walk does not enter.
+        let is_dir = |p: &Path| hostfs::stat(p).is_ok_and(|s| s.kind == FileKind::Dir);
+        let agents_dir = loc.state_dir.join("agents");
+        let agent_ids = if is_dir(&agents_dir) {
+            crate::config::paths::fs_agent_ids(&loaded.resolved)
+        } else {
+            Vec::new()
+        };
+        for id in agent_ids {
+            let root = agents_dir.join(&id);
+            let (agent, sessions) = (root.join("agent"), root.join("sessions"));
+            self.record(&root);
+            if !is_dir(&root) {
+                continue;
+            }
+            self.record(&agent);
+            self.record(&sessions);
+            if is_dir(&agent) {
+                self.record(&agent.join("auth-profiles.json"));
+            }
+            if !is_dir(&sessions) {
+                continue;
+            }
+            self.record(&sessions.join("sessions.json"));
+            for n in hostfs::read_dir_names(&sessions).unwrap_or_default() {
+                if n.to_string_lossy().ends_with(".jsonl") {
+                    self.record(&sessions.join(n));
+                }
+            }
+        }
         // OpenClaw follows a symlinked approvals file.
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
         self.capture_json_content(&approvals, true);

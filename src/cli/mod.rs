@@ -1,6 +1,7 @@
 //! Command line: argument parsing, output, exit codes. Nothing below this module knows about any of them.
 
 mod error;
+pub mod fix;
 pub mod fleet;
 
 use std::io::Write;
@@ -62,6 +63,8 @@ pub enum Command {
         after_help = "Examples:\n  clawprint diff march.clawsnap april.clawsnap\n  clawprint diff old.json new.clawsnap --fail-on new-critical\n  clawprint diff a.clawsnap b.clawsnap --sarif > diff.sarif"
     )]
     Diff(DiffArgs),
+    /// Plan, review, apply and roll back fixes: a reviewable change set, replayed on this host, verified and reversible
+    Fix(fix::FixArgs),
     /// List every check: id, area, severity rule, fixable, documentation
     #[command(
         after_help = "Examples:\n  clawprint checks\n  clawprint checks --json | jq -r '.[].id'"
@@ -163,6 +166,10 @@ pub struct AuditArgs {
     /// Exit 1 when a finding at or above this severity is reported
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
+    /// Fix this host like `openclaw security audit --fix` (plan + apply in one step, journaled and verified;
+    /// with --json, the reference's `{fix, report, secretDiagnostics}` shape)
+    #[arg(long, conflicts_with_all = ["sarif", "jsonl", "summary"])]
+    pub fix: bool,
     #[command(flatten)]
     pub host: HostArgs,
 }
@@ -204,6 +211,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Show { snapshot, json } => cmd_show(&snapshot, json),
         Command::Checks { json, markdown } => cmd_checks(json, markdown),
         Command::Diff(a) => cmd_diff(a),
+        Command::Fix(a) => fix::run(a),
     }
 }
 
@@ -328,6 +336,9 @@ fn now_ms() -> u64 {
 }
 
 fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
+    if a.fix {
+        return fix::audit_fix(&a);
+    }
     let fleet_mode = a.snapshots.len() > 1
         || a.jsonl
         || a.summary
