@@ -31,7 +31,20 @@ pub fn log_file(cfg: &Value, home: &str, cwd: &str) -> Option<String> {
 /// OpenClaw's agent id normalization: trimmed, lower-case, runs of other characters → `-`, edges trimmed of `-`,
 /// at most 64 characters, `main` when empty.
 pub fn normalize_agent_id(id: &str) -> String {
-    let lower = js_trim(id).to_lowercase();
+    let trimmed: String = dash_runs(&js_trim(id).to_lowercase())
+        .chars()
+        .take(64)
+        .collect();
+    if trimmed.is_empty() {
+        "main".into()
+    } else {
+        trimmed
+    }
+}
+
+/// The step OpenClaw's id normalizations share (agent ids, account ids): in `lower` (trimmed and lower-cased by
+/// the caller), each run of characters outside `[a-z0-9_-]` becomes one `-`, then dashes at the edges go.
+pub fn dash_runs(lower: &str) -> String {
     let mut out = String::new();
     let mut in_run = false;
     for c in lower.chars() {
@@ -43,12 +56,7 @@ pub fn normalize_agent_id(id: &str) -> String {
             in_run = true;
         }
     }
-    let trimmed: String = out.trim_matches('-').chars().take(64).collect();
-    if trimmed.is_empty() {
-        "main".into()
-    } else {
-        trimmed
-    }
+    out.trim_matches('-').to_string()
 }
 
 fn agent_entries(cfg: &Value) -> Vec<&Value> {

@@ -45,6 +45,7 @@ use serde_json::{Map, Value};
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
+use crate::config::paths::dash_runs;
 use crate::config::redact::looks_like_secret_value;
 use crate::config::secret::{js_trim, looks_like_marker, Str};
 
@@ -529,18 +530,7 @@ fn normalize_optional_account_id(raw: &str) -> Option<String> {
     let canonical = if valid {
         lower
     } else {
-        let mut out = String::new();
-        let mut in_run = false;
-        for c in lower.chars() {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-                out.push(c);
-                in_run = false;
-            } else if !in_run {
-                out.push('-');
-                in_run = true;
-            }
-        }
-        out.trim_matches('-').chars().take(64).collect()
+        dash_runs(&lower).chars().take(64).collect()
     };
     (!canonical.is_empty() && !BLOCKED_KEYS.contains(&canonical.as_str())).then_some(canonical)
 }

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::config::paths::default_agent_id;
+use crate::config::paths::{dash_runs, default_agent_id};
 use crate::config::secret::js_trim;
 
 /// Strip a `telegram:` / `tg:` prefix (case-insensitive).
@@ -74,23 +74,11 @@ fn bindings(src: &Value) -> Vec<(String, String)> {
 
 /// The Telegram plugin's own agent-id normalization (no length cap).
 fn normalize_agent(raw: &str) -> String {
-    let lower = js_trim(raw).to_lowercase();
-    let mut out = String::new();
-    let mut in_run = false;
-    for c in lower.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-            out.push(c);
-            in_run = false;
-        } else if !in_run {
-            out.push('-');
-            in_run = true;
-        }
-    }
-    let t = out.trim_matches('-');
+    let t = dash_runs(&js_trim(raw).to_lowercase());
     if t.is_empty() {
         "main".into()
     } else {
-        t.into()
+        t
     }
 }
 
