@@ -9,34 +9,32 @@ use serde_json::Value;
 use crate::audit::checks::gateway::Gateway;
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths::hook_package_json;
 use crate::config::secret::{js_trim, Str};
 
-const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, Area::Hooks, severity, false, doc)
-}
+const HOOKS: Family = Family(Area::Hooks);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("hooks.token_too_short", "warn",
+    HOOKS.check("hooks.token_too_short", "warn",
         "Webhooks are on (`hooks.enabled: true`) and `hooks.token`, trimmed, is shorter than 24 characters. Whoever holds the hooks token can trigger agent runs over HTTP, and a short token can be guessed. Set `hooks.token` to at least 32 random characters, e.g. the output of `openssl rand -hex 32`."),
-    def("hooks.token_reuse_gateway_token", "critical",
+    HOOKS.check("hooks.token_reuse_gateway_token", "critical",
         "Webhooks are on and `hooks.token` equals the gateway token (`gateway.auth.token` when auth mode is `token`, else OPENCLAW_GATEWAY_TOKEN). Hook senders (third-party services, scripts) then hold full gateway credentials, and leaking one leaks the other. Give `hooks.token` its own random value (`openssl rand -hex 32`). Gateway passwords are not compared."),
-    def("hooks.path_root", "critical",
+    HOOKS.check("hooks.path_root", "critical",
         "Webhooks are on and `hooks.path` is `/`: the hook endpoint sits at the root of the gateway's HTTP server and shadows every other route. Set `hooks.path` to a dedicated prefix such as `/hooks`."),
-    def("hooks.default_session_key_unset", "warn",
+    HOOKS.check("hooks.default_session_key_unset", "warn",
         "Webhooks are on and `hooks.defaultSessionKey` is empty or unset, so each hook-triggered run without an explicit session key lands in a fresh, generated session that is hard to audit and contain. Set `hooks.defaultSessionKey`, e.g. `\"hook:ingress\"`."),
-    def("hooks.allowed_agent_ids_unrestricted", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.allowed_agent_ids_unrestricted", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "Webhooks are on and `hooks.allowedAgentIds` is unset (not a list) or contains `\"*\"`, so any holder of the hooks token can route a run to any configured agent, including ones with powerful tools. List the agents hooks may use in `hooks.allowedAgentIds`, or set it to `[]` to forbid explicit agent routing."),
-    def("hooks.request_session_key_enabled", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.request_session_key_enabled", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "Webhooks are on and `hooks.allowRequestSessionKey` is true: callers of `/hooks/agent` choose the session their message goes to, so a hook token holder can write into any session, including the operator's main one. Set `hooks.allowRequestSessionKey` to false, or restrict it with `hooks.allowedSessionKeyPrefixes`."),
-    def("hooks.request_session_key_prefixes_missing", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.request_session_key_prefixes_missing", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "`hooks.allowRequestSessionKey` is true and `hooks.allowedSessionKeyPrefixes` has no non-blank entry, so request payloads can name session keys of any shape. Set `hooks.allowedSessionKeyPrefixes`, e.g. `[\"hook:\"]`, or turn request session keys off."),
-    def("hooks.installs_unpinned_npm_specs", "warn",
+    HOOKS.check("hooks.installs_unpinned_npm_specs", "warn",
         "A hook installed from npm (an install record in `hooks.internal.installs` with `source: \"npm\"`) was installed from a spec without an exact version (`@scope/pkg`, `pkg@latest`, `pkg@^1`), so a reinstall or update can pull code nobody reviewed. Reinstall the hook from an exact version, e.g. `@scope/pkg@1.2.3`. Checked whether or not webhooks are enabled."),
-    def("hooks.installs_missing_integrity", "warn",
+    HOOKS.check("hooks.installs_missing_integrity", "warn",
         "An npm hook install record has no `integrity` hash, so the installed package cannot be checked against what the registry served. Reinstall or update the hook (`openclaw hooks update --all`) so the record gets its integrity."),
-    def("hooks.installs_version_drift", "warn",
+    HOOKS.check("hooks.installs_version_drift", "warn",
         "An npm hook install record's version (`resolvedVersion`, else `version`) differs from the `version` in the installed package's `package.json` (at `installPath`, else `<stateDir>/hooks/<id>`): the code on disk is not what was recorded at install time. Run `openclaw hooks update --all` or reinstall the hook, and find out who changed the package."),
 ];
 

@@ -12,30 +12,23 @@ use serde_json::{Map, Value};
 
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths::{self, join, locale_compare};
 use crate::config::secret::{js_trim, Str};
 use crate::snapshot::{FileEntry, FileKind};
 
-const fn def(
-    id: &'static str,
-    severity: &'static str,
-    fixable: bool,
-    doc: &'static str,
-) -> CheckDef {
-    CheckDef::new(id, Area::Plugins, severity, fixable, doc)
-}
+const PLUGINS: Family = Family(Area::Plugins);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("plugins.allow_phantom_entries", "warn", false,
+    PLUGINS.check("plugins.allow_phantom_entries", "warn",
         "Plugins are installed under `<stateDir>/extensions` and `plugins.allow` lists ids that match no installed plugin directory, no bundled plugin and no id or alias declared by an installed plugin's manifest (compared case-insensitively; `group:plugins` is exempt). Whoever can later install a plugin under such an id gets it loaded without review. Remove the stale ids from `plugins.allow`, or install the plugins they were meant for."),
-    def("plugins.extensions_no_allowlist", "warn (the reference's critical branch, for channel plugins with native skill commands, was not reachable in 2026.5.20)", false,
+    PLUGINS.check("plugins.extensions_no_allowlist", "warn (the reference's critical branch, for channel plugins with native skill commands, was not reachable in 2026.5.20)",
         "Plugins are installed under `<stateDir>/extensions` but `plugins.allow` is unset or empty, so every plugin that is discovered may load, including one dropped there later. Set `plugins.allow` to the exact ids you trust, e.g. `\"plugins\": {\"allow\": [\"my-plugin\"]}`."),
-    def("plugins.installs_unpinned_npm_specs", "warn", false,
+    PLUGINS.check("plugins.installs_unpinned_npm_specs", "warn",
         "A plugin install record with `source: \"npm\"` has a `spec` that is not pinned to an exact version (`name@1.2.3`, optional `v`, pre-release and build suffixes allowed): a reinstall or update can pull whatever the registry serves then. Reinstall with an exact version, e.g. `openclaw plugins install @scope/pkg@1.2.3`."),
-    def("plugins.installs_missing_integrity", "warn", false,
+    PLUGINS.check("plugins.installs_missing_integrity", "warn",
         "An npm plugin install record has no (or a blank) `integrity` hash, so a reinstall cannot verify that the registry served the same tarball. Reinstall or update the plugin (`openclaw plugins update <id>`) so the record gets the resolved integrity."),
-    def("plugins.installs_version_drift", "warn", false,
+    PLUGINS.check("plugins.installs_version_drift", "warn",
         "An npm plugin install record's version (`resolvedVersion`, else `version`) differs from the `version` in the installed package's `package.json` (at `installPath`, else `<stateDir>/extensions/<id>`): the code on disk is not what was recorded as installed, e.g. it was edited or replaced by hand. Reinstall it, or run `openclaw plugins update --all`."),
 ];
 

@@ -44,35 +44,33 @@ use serde_json::{Map, Value};
 
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths::dash_runs;
 use crate::config::redact::looks_like_secret_value;
 use crate::config::secret::{js_trim, looks_like_marker, Str};
 
-const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, Area::Channels, severity, false, doc)
-}
+const CHANNEL: Family = Family(Area::Channels);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("channels.<id>.account.read_only_resolution", "warn",
+    CHANNEL.check("channels.<id>.account.read_only_resolution", "warn",
         "A channel account could not be resolved from the config alone, so the channel audit skipped it and its DM and group policies were not checked. Among the bundled channels this happens only for IRC, when `password` or `nickserv.password` is a SecretRef that did not resolve (OpenClaw's schema accepts only strings there, so OpenClaw itself refuses such a config before auditing). Make the secret resolvable where the audit runs, or use a plain string or `passwordFile`."),
-    def("channels.<id>.allowFrom.dangerous_name_matching_enabled", "info",
+    CHANNEL.check("channels.<id>.allowFrom.dangerous_name_matching_enabled", "info",
         "`dangerouslyAllowNameMatching: true` on a channel or account makes sender allowlists match mutable display names, nicks or e-mail addresses again, which anyone can change to impersonate an allowed sender. Use stable sender ids in `allowFrom` and remove the flag."),
-    def("channels.<id>.dm.open", "critical",
+    CHANNEL.check("channels.<id>.dm.open", "critical",
         "The account's DM policy (`channels.<id>.dmPolicy` or `channels.<id>.accounts.<account>.dmPolicy`) is `open`: anyone who finds the bot can message it and drive the agent. Use `pairing` (approve each sender) or `allowlist` with explicit sender ids."),
-    def("channels.<id>.dm.open_invalid", "warn",
+    CHANNEL.check("channels.<id>.dm.open_invalid", "warn",
         "The DM policy is `open` but the matching `allowFrom` list has no `\"*\"` entry. OpenClaw expects an open policy to be spelled out with `\"*\"`; the mismatch usually means the policy was opened by mistake. Add `\"*\"` if open DMs are intended, otherwise go back to `pairing` or `allowlist`."),
-    def("channels.<id>.dm.disabled", "info",
+    CHANNEL.check("channels.<id>.dm.disabled", "info",
         "The DM policy is `disabled`: the account ignores direct messages. Informational; nothing to do if intended."),
-    def("channels.<id>.dm.scope_main_multiuser", "warn",
+    CHANNEL.check("channels.<id>.dm.scope_main_multiuser", "warn",
         "More than one person can DM the account (`allowFrom` contains `\"*\"`, or more than one distinct sender across `allowFrom` and, with the `pairing` policy, the pairing store) while `session.dmScope` is `main`, so all of them share one conversation and can read each other's context. Set `session.dmScope` to `per-channel-peer` (or `per-account-channel-peer`)."),
-    def("channels.<id>.warning.<n>", "by message: critical for an open group policy, info for IRC with TLS disabled, warn otherwise",
+    CHANNEL.check("channels.<id>.warning.<n>", "by message: critical for an open group policy, info for IRC with TLS disabled, warn otherwise",
         "A security warning of the channel plugin: open group policies (any group member, or any group, can trigger the bot), IRC without TLS, IRC NickServ registration left on or without a password. `<n>` counts the channel findings emitted before it. Restrict `groupPolicy` to `allowlist` with explicit groups and senders, enable TLS, and turn registration off once done."),
-    def("channels.telegram.allowFrom.invalid_entries", "warn",
+    CHANNEL.check("channels.telegram.allowFrom.invalid_entries", "warn",
         "A Telegram sender allowlist (`allowFrom`, and when group access is on also `groupAllowFrom`, per-group and per-topic `allowFrom` and the pairing store) has entries that are not numeric Telegram user ids (e.g. `@username`). Telegram authorizes senders by numeric id, so these entries never match. Replace them with numeric user ids."),
-    def("channels.telegram.groups.allowFrom.wildcard", "critical",
+    CHANNEL.check("channels.telegram.groups.allowFrom.wildcard", "critical",
         "Telegram group access is on (`groupPolicy` `open`, or `allowlist` with groups configured) and `groupAllowFrom` contains `\"*\"`: every member of an allowed group can run commands and control directives. List numeric user ids instead."),
-    def("channels.telegram.groups.allowFrom.missing", "critical",
+    CHANNEL.check("channels.telegram.groups.allowFrom.missing", "critical",
         "Telegram group access is on but no group sender allowlist exists (no `groupAllowFrom`, no per-group or per-topic `allowFrom`, nothing in the pairing store), so any member of an allowed group can invoke commands. Approve yourself through pairing or set `channels.telegram.groupAllowFrom`."),
 ];
 
