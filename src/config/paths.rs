@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::load;
 use super::secret::js_trim;
@@ -227,6 +227,18 @@ pub fn sandbox_home_roots(env: &BTreeMap<String, String>, os_home: &str, cwd: &s
 }
 
 // --- hook install records (hooks.installs_version_drift; shared by capture and audit) ---
+
+/// The npm records of the config's `hooks.internal.installs` (objects with `source: "npm"`), in record order.
+pub fn config_npm_hook_installs(
+    cfg: &Value,
+) -> impl Iterator<Item = (&String, &Map<String, Value>)> {
+    cfg.pointer("/hooks/internal/installs")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(id, r)| Some((id, r.as_object()?)))
+        .filter(|(_, r)| r.get("source").and_then(Value::as_str) == Some("npm"))
+}
 
 /// The `package.json` of an installed hook package: in its record's `installPath` (resolved against `cwd`), else
 /// in `<stateDir>/hooks/<id>`.

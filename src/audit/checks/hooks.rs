@@ -4,13 +4,14 @@
 //! through [`Str`], so a redacted snapshot gives the same findings as the raw host. Install records come from the
 //! config (`hooks.internal.installs`, 2026.5.20) or, on hosts with a state DB, from its `hook_installs` facts.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::audit::checks::gateway::Gateway;
+use crate::audit::checks::plugins::{is_pinned_spec, recorded_version};
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
+use crate::audit::finding::{bullet_list, Finding, Severity};
 use crate::audit::registry::{Area, CheckDef, Family};
-use crate::config::paths::hook_package_json;
+use crate::config::paths::{config_npm_hook_installs, hook_package_json};
 use crate::config::secret::{js_trim, Str};
 
 const HOOKS: Family = Family(Area::Hooks);
@@ -197,7 +198,7 @@ struct NpmRecord {
     install_path: Option<String>,
 }
 
-fn string_field(r: &Value, key: &str) -> Option<String> {
+fn string_field(r: &Map<String, Value>, key: &str) -> Option<String> {
     r.get(key).and_then(Value::as_str).map(String::from)
 }
 
@@ -225,72 +226,21 @@ fn npm_records(ctx: &Ctx) -> Vec<NpmRecord> {
             })
             .collect();
     }
-    let Some(map) = ctx
-        .get("/hooks/internal/installs")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, r)| r.get("source").and_then(Value::as_str) == Some("npm"))
-        .map(|(id, r)| {
-            // `resolvedVersion ?? version`: a null resolvedVersion falls back too.
-            let recorded = match r.get("resolvedVersion") {
-                None | Some(Value::Null) => r.get("version"),
-                v => v,
-            };
-            NpmRecord {
-                id: id.clone(),
-                spec: string_field(r, "spec"),
-                has_integrity: r
-                    .get("integrity")
-                    .and_then(Value::as_str)
-                    .is_some_and(|i| !js_trim(i).is_empty()),
-                recorded_version: recorded
-                    .and_then(Value::as_str)
-                    .filter(|v| !v.is_empty())
-                    .map(String::from),
-                install_path: string_field(r, "installPath"),
-            }
+    config_npm_hook_installs(&ctx.cfg)
+        .map(|(id, r)| NpmRecord {
+            id: id.clone(),
+            spec: string_field(r, "spec"),
+            has_integrity: r
+                .get("integrity")
+                .and_then(Value::as_str)
+                .is_some_and(|i| !js_trim(i).is_empty()),
+            recorded_version: recorded_version(r)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(String::from),
+            install_path: string_field(r, "installPath"),
         })
         .collect()
-}
-
-/// Is an npm spec pinned to an exact version (`name@1.2.3`, `@scope/name@v1.2.3-rc.1+build`)?
-pub fn is_pinned_spec(spec: &str) -> bool {
-    let value = js_trim(spec);
-    let Some(at) = value.rfind('@') else {
-        return false;
-    };
-    if at == 0 || at + 1 >= value.len() {
-        return false;
-    }
-    is_exact_version(js_trim(&value[at + 1..]))
-}
-
-/// `^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`
-fn is_exact_version(v: &str) -> bool {
-    let v = v.strip_prefix('v').unwrap_or(v);
-    let (core, build) = match v.split_once('+') {
-        Some((c, b)) => (c, Some(b)),
-        None => (v, None),
-    };
-    let (core, pre) = match core.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (core, None),
-    };
-    let ident = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-    };
-    let nums: Vec<&str> = core.split('.').collect();
-    nums.len() == 3
-        && nums
-            .iter()
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        && pre.is_none_or(ident)
-        && build.is_none_or(ident)
 }
 
 /// The `version` of the installed package, when OpenClaw could read its `package.json` (capture stores the
@@ -308,14 +258,6 @@ fn installed_version(ctx: &Ctx, rec: &NpmRecord) -> Option<String> {
     // OpenClaw parses it with JSON.parse: JSON5 extras make it unreadable.
     let doc: Value = serde_json::from_str(text).ok()?;
     doc.as_object()?.get("version")?.as_str().map(String::from)
-}
-
-fn bullet_list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("- {i}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Position 26 (after the plugin install rows): hook install records.
@@ -585,33 +527,6 @@ mod tests {
             Some(Severity::Critical)
         );
         assert!(hooks_ids(&hooks(", allowRequestSessionKey: \"true\"")).is_empty());
-    }
-
-    #[test]
-    fn pinned_specs() {
-        for s in [
-            "pkg@1.2.3",
-            "@scope/pkg@1.2.3",
-            " pkg@v1.2.3-rc.1+b.5 ",
-            "a@0.0.0-x",
-        ] {
-            assert!(is_pinned_spec(s), "{s}");
-        }
-        for s in [
-            "pkg",
-            "@scope/pkg",
-            "pkg@latest",
-            "pkg@^1.2.3",
-            "pkg@1.2",
-            "@1.2.3",
-            "pkg@",
-            "pkg@1.2.3-",
-            "pkg@1.2.3+",
-            "pkg@1.2.3_x",
-            "pkg@01.2.x",
-        ] {
-            assert!(!is_pinned_spec(s), "{s}");
-        }
     }
 
     const INSTALLS: &str = r#"{hooks: {internal: {installs: {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
+use crate::audit::finding::{bullet_list, Finding, Severity};
 use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths::{self, join, locale_compare};
 use crate::config::secret::{js_trim, Str};
@@ -221,13 +221,6 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let subject = join(&ctx.host().state_dir, "plugins/installs.json");
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("- {i}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
 
     let unpinned: Vec<String> = records
         .iter()
@@ -244,7 +237,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Plugin installs use npm specs without an exact version",
                 format!(
                     "npm install records whose spec is a range, a tag or a bare name:\n{}",
-                    list(&unpinned)
+                    bullet_list(&unpinned)
                 ),
             )
             .fix("Reinstall each plugin at an exact version, e.g. `openclaw plugins install @scope/pkg@1.2.3`.")
@@ -268,7 +261,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Plugin installs have no integrity hash",
                 format!(
                     "npm install records without an `integrity` value:\n{}",
-                    list(&missing)
+                    bullet_list(&missing)
                 ),
             )
             .fix("Reinstall or update these plugins (`openclaw plugins update <id>`) so their records carry the resolved integrity.")
@@ -279,11 +272,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
     let host = ctx.host();
     let mut drift = Vec::new();
     for (id, r) in &records {
-        let recorded = match r.get("resolvedVersion") {
-            None | Some(Value::Null) => r.get("version"),
-            v => v,
-        };
-        let Some(recorded) = recorded.filter(|v| js_truthy(v)) else {
+        let Some(recorded) = recorded_version(r).filter(|v| js_truthy(v)) else {
             continue;
         };
         let dir = match r.get("installPath") {
@@ -312,12 +301,21 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Installed plugin versions differ from their install records",
                 format!(
                     "npm install records whose version is not the installed package.json version:\n{}",
-                    list(&drift)
+                    bullet_list(&drift)
                 ),
             )
             .fix("Reinstall these plugins, or run `openclaw plugins update --all` to bring code and records back in line.")
             .about(subject),
         );
+    }
+}
+
+/// The version an install record says was installed: `resolvedVersion ?? version` (a null `resolvedVersion`
+/// falls back too).
+pub fn recorded_version(r: &Map<String, Value>) -> Option<&Value> {
+    match r.get("resolvedVersion") {
+        None | Some(Value::Null) => r.get("version"),
+        v => v,
     }
 }
 
@@ -753,6 +751,8 @@ mod tests {
             "pkg@1.2.3+build.5",
             "pkg@1.2.3-rc-1+sha.abc",
             "pkg@ 1.2.3",
+            " pkg@v1.2.3-rc.1+b.5 ",
+            "a@0.0.0-x",
         ] {
             assert!(is_pinned_spec(s), "{s}");
         }
@@ -771,6 +771,8 @@ mod tests {
             "pkg@",
             "pkg@V1.2.3",
             "pkg@1.2.x",
+            "pkg@1.2.3_x",
+            "pkg@01.2.x",
             "",
         ] {
             assert!(!is_pinned_spec(s), "{s}");

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
+use crate::audit::finding::{bullet_list, Finding, Severity};
 use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::load;
 use crate::config::paths::{
@@ -140,7 +140,7 @@ fn docker_config_mode_off(ctx: &Ctx, out: &mut Vec<Finding>) {
             "Docker sandbox settings have no effect: sandbox mode is off",
             format!(
                 "The sandbox mode that would use these docker settings resolves to \"off\", so agents run unsandboxed on the host:\n{}",
-                paths.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")
+                bullet_list(&paths)
             ),
         )
         .fix("Set agents.defaults.sandbox.mode (or the agent's sandbox.mode) to \"non-main\" or \"all\", or delete the unused docker settings.")
