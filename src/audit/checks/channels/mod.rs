@@ -121,9 +121,9 @@ impl Channel {
 
     fn resolve(self, ctx: &Ctx, id: &str) -> Result<Account, Unresolved> {
         match self {
-            Channel::IMessage => Ok(imessage::resolve(ctx, id)),
+            Channel::IMessage => Ok(resolve_merged(ctx, self, id, imessage::configured)),
             Channel::Irc => irc::resolve(ctx, id),
-            Channel::Signal => Ok(signal::resolve(ctx, id)),
+            Channel::Signal => Ok(resolve_merged(ctx, self, id, signal::configured)),
             Channel::Telegram => Ok(telegram::resolve(ctx, id)),
         }
     }
@@ -154,6 +154,18 @@ struct AccountList {
 }
 
 impl AccountList {
+    /// The listing of the channels without bindings: the configured ids plus an implicit `default`
+    /// ([`combine_ids`]), and the section's `defaultAccount` when listed ([`listed_default`]).
+    fn new(
+        sec: Option<&Map<String, Value>>,
+        configured: Vec<String>,
+        implicit_default: bool,
+    ) -> AccountList {
+        let ids = combine_ids(configured, Vec::new(), implicit_default);
+        let default = listed_default(&ids, configured_default(sec));
+        AccountList { default, ids }
+    }
+
     /// `[default, ...ids]`, first occurrence kept.
     fn ordered(&self) -> Vec<String> {
         let mut seen = HashSet::new();
@@ -477,6 +489,73 @@ fn merge(
         }
     }
     merged
+}
+
+/// The keys of the section's `accounts` object as written (empty keys skipped).
+fn written_account_ids(sec: Option<&Map<String, Value>>) -> Vec<String> {
+    match sec.and_then(|s| s.get("accounts")) {
+        Some(Value::Object(a)) => a.keys().filter(|k| !k.is_empty()).cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The keys of the section's `accounts` object, normalized ([`normalize_account_id`]), first occurrence kept
+/// (empty keys skipped).
+fn normalized_account_ids(sec: Option<&Map<String, Value>>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for k in written_account_ids(sec) {
+        let id = normalize_account_id(&k);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// A listed account in its channel's config: the normalized id, the channel section (schema defaults applied,
+/// [`section`]) and the key of the account's entry under `accounts`, as the channel's lookup `find` finds it.
+fn locate(
+    ctx: &Ctx,
+    ch: Channel,
+    listed: &str,
+    find: fn(Option<&Value>, &str) -> Option<String>,
+) -> (String, Option<Map<String, Value>>, Option<String>) {
+    let id = normalize_account_id(listed);
+    let sec = section(ctx, ch.id());
+    let entry_key = find(sec.as_ref().and_then(|s| s.get("accounts")), &id);
+    (id, sec, entry_key)
+}
+
+/// `accounts.<key>` of a channel section.
+fn account_entry<'a>(sec: Option<&'a Map<String, Value>>, key: Option<&str>) -> Option<&'a Value> {
+    sec?.get("accounts")?.get(key?)
+}
+
+/// Neither the channel section nor the account's merged config says `enabled: false`.
+fn account_enabled(sec: Option<&Map<String, Value>>, config: &Map<String, Value>) -> bool {
+    let off = |m: &Map<String, Value>| m.get("enabled") == Some(&Value::Bool(false));
+    !sec.is_some_and(off) && !off(config)
+}
+
+/// The account resolution of the channels whose account config is `{...channel minus accounts, ...entry}`,
+/// the entry found by [`account_entry_key`] (iMessage, Signal); `configured` decides from that config.
+fn resolve_merged(
+    ctx: &Ctx,
+    ch: Channel,
+    listed: &str,
+    configured: fn(&Map<String, Value>) -> bool,
+) -> Account {
+    let (_, sec, entry_key) = locate(ctx, ch, listed, account_entry_key);
+    let entry = account_entry(sec.as_ref(), entry_key.as_deref());
+    let config = merge(sec.as_ref(), entry, &["accounts"], &[]);
+    Account {
+        id: listed.to_string(),
+        enabled: account_enabled(sec.as_ref(), &config),
+        configured: configured(&config),
+        config,
+        entry_key,
+        nickserv_password: false,
+    }
 }
 
 /// `resolveAccountEntry`: the exact key, else the first key equal after trimming and lower-casing.
