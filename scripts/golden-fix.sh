@@ -17,31 +17,15 @@
 # Prints one line per case: its name and the number of changes and chmods, or REFUSED.
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-peer="${CLAWPRINT_PEER_SCRIPTS:-$repo/../shared/peer}"
-if [ ! -x "$peer/run-case.sh" ] || [ ! -x "$peer/openclaw" ]; then
-  echo "golden-fix.sh: peer scripts not found in $peer (set CLAWPRINT_PEER_SCRIPTS)" >&2
-  exit 2
-fi
-peer="$(cd "$peer" && pwd)"
-
-if [ $# -eq 0 ]; then
-  set -- "$repo"/tests/conformance/cases/*/
-fi
-
-export PEER_VERSION=2026.5.20
-"$peer/install.sh" "$PEER_VERSION" >/dev/null
+# shellcheck source=scripts/golden-common.sh
+. "$(dirname "$0")/golden-common.sh"
+golden_init golden-fix.sh
 
 raw="$(mktemp)"
 trap 'rm -f "$raw"' EXIT
 
-for case_dir in "$@"; do
-  case_dir="${case_dir%/}"
-  name="$(basename "$case_dir")"
-  if [ ! -d "$case_dir/home" ]; then
-    echo "golden-fix.sh: $case_dir has no home/, skipped" >&2
-    continue
-  fi
+run_case() {
+  local case_dir="$1"
   # Output: the HOME, the fix report, a separator, then every path under HOME after the fix.
   "$peer/run-case.sh" "$case_dir" bash -c '
     printf "%s\n" "$HOME"
@@ -123,4 +107,6 @@ else:
     chmods = sum(1 for a in fix["actions"] if a.get("ok"))
     print(f"{name} changes={len(fix['changes'])} chmods={chmods} written={fix['configWritten']} errors={len(fix['errors'])}")
 PY
-done
+}
+
+golden_each golden-fix.sh run_case "$@"

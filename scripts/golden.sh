@@ -20,36 +20,16 @@
 # default ~/.cache/clawprint-peer).
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-peer="${CLAWPRINT_PEER_SCRIPTS:-$repo/../shared/peer}"
-if [ ! -x "$peer/run-case.sh" ] || [ ! -x "$peer/openclaw" ] || [ ! -f "$peer/findings.py" ]; then
-  echo "golden.sh: peer scripts not found in $peer (set CLAWPRINT_PEER_SCRIPTS)" >&2
-  exit 2
-fi
-peer="$(cd "$peer" && pwd)"
-
-if [ $# -eq 0 ]; then
-  set -- "$repo"/tests/conformance/cases/*/
-fi
-
-# The parity target is 2026.5.20: pin it (peer/openclaw honours PEER_VERSION).
-export PEER_VERSION=2026.5.20
-
-# Install the reference up front (idempotent; npm progress goes to stderr) so a failed install
-# is not mistaken for a refused config.
-"$peer/install.sh" "$PEER_VERSION" >/dev/null
+# shellcheck source=scripts/golden-common.sh
+. "$(dirname "$0")/golden-common.sh"
+golden_init golden.sh findings.py
 
 raw="$(mktemp)"
 err="$(mktemp)"
 trap 'rm -f "$raw" "$err"' EXIT
 
-for case_dir in "$@"; do
-  case_dir="${case_dir%/}"
-  name="$(basename "$case_dir")"
-  if [ ! -d "$case_dir/home" ]; then
-    echo "golden.sh: $case_dir has no home/, skipped" >&2
-    continue
-  fi
+run_case() {
+  local case_dir="$1"
   # The wrapper prints the throw-away HOME on the first line, then the audit's stdout.
   # run-case.sh clears OPENCLAW_STATE_DIR / OPENCLAW_CONFIG_PATH and sets cwd = HOME.
   # stderr goes to $err (run-case.sh itself discards the command's stderr).
@@ -112,4 +92,6 @@ with open(json_path, "w", encoding="utf-8") as fh:
     fh.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 print(f"{name} {len(report['findings'])}")
 PY
-done
+}
+
+golden_each golden.sh run_case "$@"

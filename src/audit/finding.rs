@@ -29,6 +29,15 @@ impl Severity {
     }
 }
 
+/// Items as `- item` lines (no trailing newline): the list form of finding details.
+pub fn bullet_list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| format!("- {i}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One finding. Serializes exactly as the reference's (`checkId, severity, title, detail, remediation?`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -109,6 +109,34 @@ impl CheckDef {
     }
 }
 
+/// The area a family's checks share, named once per family: `const HOOKS: Family = Family(Area::Hooks);`, then
+/// `HOOKS.check(id, severity rule, doc)` for each check, or `HOOKS.fixable(…)` for one `clawprint fix`
+/// remediates.
+#[derive(Clone, Copy, Debug)]
+pub struct Family(pub Area);
+
+impl Family {
+    /// A check of this family that `clawprint fix` does not remediate.
+    pub const fn check(
+        self,
+        id: &'static str,
+        severity: &'static str,
+        doc: &'static str,
+    ) -> CheckDef {
+        CheckDef::new(id, self.0, severity, false, doc)
+    }
+
+    /// A check of this family that `clawprint fix` (and the reference's `--fix`) remediates.
+    pub const fn fixable(
+        self,
+        id: &'static str,
+        severity: &'static str,
+        doc: &'static str,
+    ) -> CheckDef {
+        CheckDef::new(id, self.0, severity, true, doc)
+    }
+}
+
 fn pattern_matches(pattern: &str, id: &str) -> bool {
     match pattern.find('<') {
         None => pattern == id,

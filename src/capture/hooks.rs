@@ -12,19 +12,12 @@ use serde_json::Value;
 
 use super::{hostfs, Capturer};
 use crate::config::load;
-use crate::config::paths::hook_package_json;
+use crate::config::paths::{config_npm_hook_installs, hook_package_json};
 use crate::snapshot::FileKind;
 
 /// `(id, installPath)` of the npm hook install records in the config.
 pub fn config_npm_records(cfg: &Value) -> Vec<(String, Option<String>)> {
-    let Some(map) = cfg
-        .pointer("/hooks/internal/installs")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, r)| r.get("source").and_then(Value::as_str) == Some("npm"))
+    config_npm_hook_installs(cfg)
         .map(|(id, r)| {
             let path = r
                 .get("installPath")

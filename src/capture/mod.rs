@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::config::env::env_references;
+use crate::config::env::{env_references, SEARCH_PROVIDER_ENV};
 use crate::config::json5;
 use crate::config::load::{self, normalize, IncludeSource};
 use crate::config::redact::Redactor;
@@ -58,35 +58,26 @@ pub const PLAIN_ENV: &[&str] = &[
     "IRC_TLS",
 ];
 
-/// Environment variables the audit reads whose values are secrets (recorded as markers). Together with
-/// [`PLAIN_ENV`] and every `${VAR}` the config references, this is what capture records.
-pub const SECRET_ENV: &[&str] = &[
-    "OPENCLAW_GATEWAY_TOKEN",
-    "OPENCLAW_GATEWAY_PASSWORD",
-    // Search providers (models.small_params reads whether one is configured; the audit's list is
-    // `audit::checks::models::SEARCH_PROVIDER_ENV`, which a test keeps included here).
-    "EXA_API_KEY",
-    "FIRECRAWL_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "MINIMAX_CODE_PLAN_KEY",
-    "MINIMAX_CODING_API_KEY",
-    "MINIMAX_API_KEY",
-    "MINIMAX_OAUTH_TOKEN",
-    "MOONSHOT_API_KEY",
-    "KIMI_API_KEY",
-    "OLLAMA_API_KEY",
-    "PERPLEXITY_API_KEY",
-    "OPENROUTER_API_KEY",
-    "TAVILY_API_KEY",
-    "XAI_API_KEY",
+/// Environment variables the audit reads whose values are secrets (recorded as markers), by topic. Together
+/// with [`PLAIN_ENV`] and every `${VAR}` the config references, this is what capture records.
+pub const SECRET_ENV: &[&[&str]] = &[
+    &["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"],
+    // Search providers (models.small_params reads whether one is configured).
+    SEARCH_PROVIDER_ENV,
     // Channel credentials and settings that configure a default channel account (channel audit).
-    "TELEGRAM_BOT_TOKEN",
-    "IRC_HOST",
-    "IRC_NICK",
-    "IRC_PASSWORD",
-    "IRC_NICKSERV_PASSWORD",
+    &[
+        "TELEGRAM_BOT_TOKEN",
+        "IRC_HOST",
+        "IRC_NICK",
+        "IRC_PASSWORD",
+        "IRC_NICKSERV_PASSWORD",
+    ],
 ];
+
+/// Every name of [`SECRET_ENV`].
+fn secret_env() -> impl Iterator<Item = &'static str> {
+    SECRET_ENV.iter().flat_map(|group| group.iter().copied())
+}
 
 /// What to capture from: the process's view of the host.
 #[derive(Clone, Debug)]
@@ -241,7 +232,7 @@ impl Capturer<'_> {
     /// marker for everything else.
     fn env_record(&mut self, name: &str, value: &str) -> String {
         let plain_setting = self.plain_vars.contains(name)
-            && !SECRET_ENV.contains(&name)
+            && !secret_env().any(|s| s == name)
             && crate::config::redact::plain_env_value(value);
         if PLAIN_ENV.contains(&name) || (self.opts.redact && plain_setting) {
             self.rec_str(value)
@@ -396,8 +387,9 @@ impl Capturer<'_> {
         // 3. Environment: known names and every reference in the config and its includes.
         let mut wanted: BTreeSet<String> = PLAIN_ENV
             .iter()
-            .chain(SECRET_ENV)
-            .map(|s| s.to_string())
+            .copied()
+            .chain(secret_env())
+            .map(String::from)
             .collect();
         let mut texts: Vec<&str> = Vec::new();
         texts.extend(config_text.as_deref());

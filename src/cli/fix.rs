@@ -11,7 +11,7 @@ use super::{AuditArgs, CliError, ExitCode, HostArgs};
 use crate::audit::{self, Severity};
 use crate::capture::{CaptureOptions, HostSpec};
 use crate::fix::apply::{Check, Review};
-use crate::fix::changeset::Op;
+use crate::fix::changeset::{EditExpect, Op};
 use crate::fix::{self, reference, ApplyError, ApplyOptions, ApplyOutcome, ChangeSet, OpStatus};
 use crate::report;
 
@@ -112,6 +112,22 @@ fn tilde(s: &str, home: &str) -> String {
     }
 }
 
+/// The `expects:` line of a set or seed op: the value at its key in the owning file, the file's mode and the
+/// hash of its redacted content.
+fn expects_line(out: &mut String, expect: &EditExpect, local: &[String]) {
+    let _ = writeln!(
+        out,
+        "     expects: {} at {} (file mode {:03o}, redacted content {})",
+        expect
+            .value
+            .as_ref()
+            .map_or("nothing".into(), |v| v.to_string()),
+        local.join("."),
+        expect.file.mode,
+        short(&expect.redacted)
+    );
+}
+
 /// The human review of a change set.
 pub fn review_text(cs: &ChangeSet) -> String {
     let home = cs.host.home.as_str();
@@ -161,17 +177,7 @@ pub fn review_text(cs: &ChangeSet) -> String {
                     s.value,
                     t(&s.file)
                 );
-                let _ = writeln!(
-                    out,
-                    "     expects: {} at {} (file mode {:03o}, redacted content {})",
-                    s.expect
-                        .value
-                        .as_ref()
-                        .map_or("nothing".into(), |v| v.to_string()),
-                    s.local.join("."),
-                    s.expect.file.mode,
-                    short(&s.expect.redacted)
-                );
+                expects_line(&mut out, &s.expect, &s.local);
                 let _ = writeln!(out, "     {}:{}", t(&s.file), s.preview.line);
                 for l in &s.preview.before {
                     let _ = writeln!(out, "     - {l}");
@@ -194,17 +200,7 @@ pub fn review_text(cs: &ChangeSet) -> String {
                     out,
                     "     the entries are read from the host when applying and shown before they are written"
                 );
-                let _ = writeln!(
-                    out,
-                    "     expects: {} at {} (file mode {:03o}, redacted content {})",
-                    s.expect
-                        .value
-                        .as_ref()
-                        .map_or("nothing".into(), |v| v.to_string()),
-                    s.local.join("."),
-                    s.expect.file.mode,
-                    short(&s.expect.redacted)
-                );
+                expects_line(&mut out, &s.expect, &s.local);
             }
         }
         let _ = writeln!(out, "     why: {}", t(op.why()));

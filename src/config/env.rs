@@ -6,6 +6,27 @@ use serde_json::Value;
 
 use super::secret::{js_len, js_trim, Marker};
 
+/// Environment variables whose value makes a bundled web-search provider count as configured (providers of the
+/// bundled plugins exa, firecrawl, google, minimax, moonshot, ollama, perplexity, tavily and xai). The audit
+/// (`models.small_params`) reads whether one is set; capture records them as secrets.
+pub const SEARCH_PROVIDER_ENV: &[&str] = &[
+    "EXA_API_KEY",
+    "FIRECRAWL_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "MINIMAX_CODE_PLAN_KEY",
+    "MINIMAX_CODING_API_KEY",
+    "MINIMAX_API_KEY",
+    "MINIMAX_OAUTH_TOKEN",
+    "MOONSHOT_API_KEY",
+    "KIMI_API_KEY",
+    "OLLAMA_API_KEY",
+    "PERPLEXITY_API_KEY",
+    "OPENROUTER_API_KEY",
+    "TAVILY_API_KEY",
+    "XAI_API_KEY",
+];
+
 fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_uppercase() || c == '_')

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::load;
 use super::secret::js_trim;
@@ -31,7 +31,20 @@ pub fn log_file(cfg: &Value, home: &str, cwd: &str) -> Option<String> {
 /// OpenClaw's agent id normalization: trimmed, lower-case, runs of other characters → `-`, edges trimmed of `-`,
 /// at most 64 characters, `main` when empty.
 pub fn normalize_agent_id(id: &str) -> String {
-    let lower = js_trim(id).to_lowercase();
+    let trimmed: String = dash_runs(&js_trim(id).to_lowercase())
+        .chars()
+        .take(64)
+        .collect();
+    if trimmed.is_empty() {
+        "main".into()
+    } else {
+        trimmed
+    }
+}
+
+/// The step OpenClaw's id normalizations share (agent ids, account ids): in `lower` (trimmed and lower-cased by
+/// the caller), each run of characters outside `[a-z0-9_-]` becomes one `-`, then dashes at the edges go.
+pub fn dash_runs(lower: &str) -> String {
     let mut out = String::new();
     let mut in_run = false;
     for c in lower.chars() {
@@ -43,12 +56,7 @@ pub fn normalize_agent_id(id: &str) -> String {
             in_run = true;
         }
     }
-    let trimmed: String = out.trim_matches('-').chars().take(64).collect();
-    if trimmed.is_empty() {
-        "main".into()
-    } else {
-        trimmed
-    }
+    out.trim_matches('-').to_string()
 }
 
 fn agent_entries(cfg: &Value) -> Vec<&Value> {
@@ -219,6 +227,18 @@ pub fn sandbox_home_roots(env: &BTreeMap<String, String>, os_home: &str, cwd: &s
 }
 
 // --- hook install records (hooks.installs_version_drift; shared by capture and audit) ---
+
+/// The npm records of the config's `hooks.internal.installs` (objects with `source: "npm"`), in record order.
+pub fn config_npm_hook_installs(
+    cfg: &Value,
+) -> impl Iterator<Item = (&String, &Map<String, Value>)> {
+    cfg.pointer("/hooks/internal/installs")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(id, r)| Some((id, r.as_object()?)))
+        .filter(|(_, r)| r.get("source").and_then(Value::as_str) == Some("npm"))
+}
 
 /// The `package.json` of an installed hook package: in its record's `installPath` (resolved against `cwd`), else
 /// in `<stateDir>/hooks/<id>`.

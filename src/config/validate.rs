@@ -458,6 +458,9 @@ fn channels_core_schema() -> &'static Value {
     })
 }
 
+/// One mode's walk: [`Walker::zod`] or [`Walker::ajv`].
+type Walk<'s> = fn(&mut Walker<'s>, &'s Value, &Value, &mut Vec<String>);
+
 impl<'s> Walker<'s> {
     fn new() -> Walker<'s> {
         Walker {
@@ -482,6 +485,56 @@ impl<'s> Walker<'s> {
             cur = target;
         }
         cur
+    }
+
+    /// Walk `v` at `path` + `key` with `walk` (Zod's or ajv's rules).
+    fn descend(
+        &mut self,
+        walk: Walk<'s>,
+        key: String,
+        s: &'s Value,
+        v: &Value,
+        path: &mut Vec<String>,
+    ) {
+        path.push(key);
+        walk(self, s, v, path);
+        path.pop();
+    }
+
+    /// The keyword checks of strings, numbers and arrays (both modes), in ajv's order.
+    fn typed_problems(&mut self, obj: &Map<String, Value>, v: &Value, path: &[String]) {
+        let problems = match v {
+            Value::String(text) => string_problems(obj, text),
+            Value::Number(_) => number_problems(obj, v),
+            Value::Array(items) => array_problems(obj, items),
+            _ => Vec::new(),
+        };
+        for msg in problems {
+            self.push(path, msg);
+        }
+    }
+
+    /// An array's items walked with `walk`: by position against a tuple `items`, else each against `items`.
+    fn items(
+        &mut self,
+        walk: Walk<'s>,
+        obj: &'s Map<String, Value>,
+        items: &[Value],
+        path: &mut Vec<String>,
+    ) {
+        match obj.get("items") {
+            Some(Value::Array(tuple)) => {
+                for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
+                    self.descend(walk, i.to_string(), sub, item, path);
+                }
+            }
+            Some(sub) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.descend(walk, i.to_string(), sub, item, path);
+                }
+            }
+            None => {}
+        }
     }
 
     // --- Zod rules -------------------------------------------------------------------------------------
@@ -549,39 +602,11 @@ impl<'s> Walker<'s> {
             self.push(path, msg);
             return;
         }
+        self.typed_problems(obj, v, path);
         match v {
-            Value::String(text) => {
-                for msg in string_problems(obj, text) {
-                    self.push(path, msg);
-                }
-            }
-            Value::Number(_) => {
-                for msg in number_problems(obj, v) {
-                    self.push(path, msg);
-                }
-            }
             Value::Array(items) => {
-                for msg in array_problems(obj, items) {
-                    self.push(path, msg);
-                }
                 let before = self.out.len();
-                match obj.get("items") {
-                    Some(Value::Array(tuple)) => {
-                        for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
-                            path.push(i.to_string());
-                            self.zod(sub, item, path);
-                            path.pop();
-                        }
-                    }
-                    Some(sub) => {
-                        for (i, item) in items.iter().enumerate() {
-                            path.push(i.to_string());
-                            self.zod(sub, item, path);
-                            path.pop();
-                        }
-                    }
-                    None => {}
-                }
+                self.items(Walker::zod, obj, items, path);
                 if self.out.len() == before {
                     refine(path, v, &mut self.out);
                 }
@@ -621,9 +646,7 @@ impl<'s> Walker<'s> {
         for (key, sub) in props {
             match map.get(key) {
                 Some(child) => {
-                    path.push(key.clone());
-                    self.zod(sub, child, path);
-                    path.pop();
+                    self.descend(Walker::zod, key.clone(), sub, child, path);
                 }
                 None if required.contains(key.as_str()) => {
                     self.push(&join(path, key), "required setting is missing");
@@ -648,9 +671,7 @@ impl<'s> Walker<'s> {
             match extra {
                 Some(Value::Bool(false)) => unknown.push(key.as_str()),
                 Some(sub @ Value::Object(_)) => {
-                    path.push(key.clone());
-                    self.zod(sub, child, path);
-                    path.pop();
+                    self.descend(Walker::zod, key.clone(), sub, child, path);
                 }
                 _ => {}
             }
@@ -714,39 +735,9 @@ impl<'s> Walker<'s> {
                 self.push(path, "matches more than one of the allowed forms");
             }
         }
+        self.typed_problems(obj, v, path);
         match v {
-            Value::String(text) => {
-                for msg in string_problems(obj, text) {
-                    self.push(path, msg);
-                }
-            }
-            Value::Number(_) => {
-                for msg in number_problems(obj, v) {
-                    self.push(path, msg);
-                }
-            }
-            Value::Array(items) => {
-                for msg in array_problems(obj, items) {
-                    self.push(path, msg);
-                }
-                match obj.get("items") {
-                    Some(Value::Array(tuple)) => {
-                        for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
-                            path.push(i.to_string());
-                            self.ajv(sub, item, path);
-                            path.pop();
-                        }
-                    }
-                    Some(sub) => {
-                        for (i, item) in items.iter().enumerate() {
-                            path.push(i.to_string());
-                            self.ajv(sub, item, path);
-                            path.pop();
-                        }
-                    }
-                    None => {}
-                }
-            }
+            Value::Array(items) => self.items(Walker::ajv, obj, items, path),
             Value::Object(map) => self.ajv_object(obj, map, path),
             _ => {}
         }
@@ -784,18 +775,14 @@ impl<'s> Walker<'s> {
             }
             Some(sub @ Value::Object(_)) => {
                 for (key, child) in map.iter().filter(|(k, _)| !props.contains_key(*k)) {
-                    path.push(key.clone());
-                    self.ajv(sub, child, path);
-                    path.pop();
+                    self.descend(Walker::ajv, key.clone(), sub, child, path);
                 }
             }
             _ => {}
         }
         for (key, sub) in props {
             if let Some(child) = map.get(key) {
-                path.push(key.clone());
-                self.ajv(sub, child, path);
-                path.pop();
+                self.descend(Walker::ajv, key.clone(), sub, child, path);
             }
         }
     }

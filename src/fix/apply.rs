@@ -306,6 +306,30 @@ fn check_content(files: &ConfigFiles, file: &str, expect: &EditExpect) -> Check 
     }
 }
 
+/// The checks a set and a seed end with: the owning `file` is as planned, `value` (what it holds at the op's
+/// key now) is the expected one, and its redacted content is unchanged.
+fn check_planned_file(
+    cs: &ChangeSet,
+    snap: &Snapshot,
+    files: &ConfigFiles,
+    file: &str,
+    key: &str,
+    expect: &EditExpect,
+    value: &Option<Value>,
+) -> Check {
+    if let Err(e) = file_ok(cs, snap, file, expect) {
+        return Check::Stale(e);
+    }
+    if *value != expect.value {
+        return Check::Stale(format!(
+            "{file}: expected {} at {key}, found {}",
+            show(&expect.value),
+            show(value)
+        ));
+    }
+    check_content(files, file, expect)
+}
+
 fn check_set(cs: &ChangeSet, s: &SetOp, snap: &Snapshot, files: &ConfigFiles) -> Check {
     if let Err(e) = check_owner(files, snap, &s.key_path, &s.file, &s.local) {
         return Check::Stale(e);
@@ -314,19 +338,7 @@ fn check_set(cs: &ChangeSet, s: &SetOp, snap: &Snapshot, files: &ConfigFiles) ->
     if value.as_ref() == Some(&s.value) {
         return Check::Already;
     }
-    if let Err(e) = file_ok(cs, snap, &s.file, &s.expect) {
-        return Check::Stale(e);
-    }
-    if value != s.expect.value {
-        return Check::Stale(format!(
-            "{}: expected {} at {}, found {}",
-            s.file,
-            show(&s.expect.value),
-            s.key,
-            show(&value)
-        ));
-    }
-    check_content(files, &s.file, &s.expect)
+    check_planned_file(cs, snap, files, &s.file, &s.key, &s.expect, &value)
 }
 
 fn check_seed(
@@ -357,19 +369,7 @@ fn check_seed(
         }
     }
     let value = files.value(&s.file, &s.local);
-    if let Err(e) = file_ok(cs, snap, &s.file, &s.expect) {
-        return Check::Stale(e);
-    }
-    if value != s.expect.value {
-        return Check::Stale(format!(
-            "{}: expected {} at {}, found {}",
-            s.file,
-            show(&s.expect.value),
-            s.key,
-            show(&value)
-        ));
-    }
-    check_content(files, &s.file, &s.expect)
+    check_planned_file(cs, snap, files, &s.file, &s.key, &s.expect, &value)
 }
 
 /// The pairing allowlist of a channel's default account, read from the live host now: the state DB when there

@@ -5,33 +5,32 @@ use serde_json::Value;
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::policy::{self, field, ExecScope};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::secret::js_trim;
 
-const fn def(id: &'static str, area: Area, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, area, severity, false, doc)
-}
+const EXEC: Family = Family(Area::Exec);
+const EXPOSURE: Family = Family(Area::Exposure);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("tools.exec.host_sandbox_no_sandbox_defaults", Area::Exec, "warn",
+    EXEC.check("tools.exec.host_sandbox_no_sandbox_defaults", "warn",
         "`tools.exec.host` is `sandbox` but the default sandbox mode (`agents.defaults.sandbox.mode`) is `off`, so there is no sandbox to run commands in and exec fails closed. Turn the sandbox on (`agents.defaults.sandbox.mode` `non-main` or `all`) or run exec on the gateway (`tools.exec.host: \"gateway\"`) behind approvals."),
-    def("tools.exec.host_sandbox_no_sandbox_agents", Area::Exec, "warn",
+    EXEC.check("tools.exec.host_sandbox_no_sandbox_agents", "warn",
         "Some `agents.list` entries set `tools.exec.host: \"sandbox\"` while their resolved sandbox mode is `off`: exec fails closed for them. Give those agents a sandbox (`agents.list[].sandbox.mode`) or set their exec host to `gateway`."),
-    def("tools.exec.security_full_configured", Area::Exec, "warn; critical when a channel has an open DM or group policy",
+    EXEC.check("tools.exec.security_full_configured", "warn; critical when a channel has an open DM or group policy",
         "An exec scope (the global `tools.exec.security` or an agent's) is `full`: commands run without any allowlist or approval. It is critical when some channel accepts anyone (`dmPolicy` or `groupPolicy` `open`). Use `security: \"allowlist\"` with approval prompts and keep `full` for narrow break-glass agents."),
-    def("security.exposure.open_channels_with_exec", Area::Exposure, "warn; critical when some exec scope is `full`",
+    EXPOSURE.check("security.exposure.open_channels_with_exec", "warn; critical when some exec scope is `full`",
         "A channel (at any level under `channels`) has `dmPolicy` or `groupPolicy` `open` while some agent may run commands (`tools.exec.security` not `deny`), so strangers can steer an agent that has a shell. Restrict the channel to `pairing`/`allowlist`, or set exec security to `deny` for agents reachable from it."),
-    def("tools.exec.fs_tools_disabled_but_exec_enabled", Area::Exec, "warn",
+    EXEC.check("tools.exec.fs_tools_disabled_but_exec_enabled", "warn",
         "A context (global tools or an agent) denies `write`, `edit` and `apply_patch` but still allows `exec`, and no read-only sandbox confines the shell: the shell can write files anyway, so the context is not read-only. Deny `exec` and `process` too, or run the agent with `sandbox.mode: \"all\"` and `workspaceAccess` `ro` or `none`."),
-    def("tools.exec.auto_allow_skills_enabled", Area::Exec, "warn",
+    EXEC.check("tools.exec.auto_allow_skills_enabled", "warn",
         "The exec approvals store (`~/.openclaw/exec-approvals.json`, or the state DB) sets `autoAllowSkills: true` in `defaults` or for an agent: binaries of installed skills are approved implicitly, beyond the manual allowlist. Set `autoAllowSkills` to false and list the binaries you trust."),
-    def("tools.exec.allowlist_interpreter_without_strict_inline_eval", Area::Exec, "warn",
+    EXEC.check("tools.exec.allowlist_interpreter_without_strict_inline_eval", "warn",
         "An exec-approvals allowlist approves an interpreter (python, node, ruby, perl, php, lua, awk, sed, make, xargs, osascript, …) while `strictInlineEval` is off for that agent, so an approved interpreter runs any inline code (`python -c …`). Set `tools.exec.strictInlineEval: true` (or per agent in `agents.list[].tools.exec`)."),
-    def("tools.exec.safe_bins_interpreter_unprofiled", Area::Exec, "warn",
+    EXEC.check("tools.exec.safe_bins_interpreter_unprofiled", "warn",
         "`tools.exec.safeBins` (global or per agent) lists an interpreter or shell (bash, python3, node, …) without a matching `tools.exec.safeBinProfiles` entry, so it runs on the safe fast path with arbitrary arguments. Remove it from safeBins (use allowlist entries with approvals) or give it a strict profile."),
-    def("tools.exec.safe_bins_broad_behavior", Area::Exec, "warn",
+    EXEC.check("tools.exec.safe_bins_broad_behavior", "warn",
         "`tools.exec.safeBins` lists `jq`, `awk`, `gawk`, `mawk`, `nawk`, `sed` or `gsed`: their programs can read the environment, run commands or write files, which the stdin-filter fast path does not expect. Remove them from safeBins and approve them explicitly instead."),
-    def("tools.exec.safe_bin_trusted_dirs_risky", Area::Exec, "warn",
+    EXEC.check("tools.exec.safe_bin_trusted_dirs_risky", "warn",
         "`tools.exec.safeBinTrustedDirs` (global or per agent) trusts a directory others can easily plant binaries in: a relative path, a temp dir, a package-manager bin dir such as `/usr/local/bin`, or a home-scoped dir (`/home/…`, `~/.local/bin`). Trust only root-owned system dirs such as `/bin` and `/usr/bin`."),
 ];
 

@@ -23,9 +23,9 @@ pub fn collect(ctx: &Ctx, out: &mut Vec<Finding>) {
     multi_user(&ctx.cfg, out);
 }
 
-fn channel_sections(cfg: &Value) -> Vec<(&String, &serde_json::Map<String, Value>)> {
-    cfg.get("channels")
-        .and_then(Value::as_object)
+/// The entries of an object whose values are objects.
+fn object_entries(v: Option<&Value>) -> Vec<(&String, &serde_json::Map<String, Value>)> {
+    v.and_then(Value::as_object)
         .map(|m| {
             m.iter()
                 .filter_map(|(k, v)| Some((k, v.as_object()?)))
@@ -34,18 +34,14 @@ fn channel_sections(cfg: &Value) -> Vec<(&String, &serde_json::Map<String, Value
         .unwrap_or_default()
 }
 
+fn channel_sections(cfg: &Value) -> Vec<(&String, &serde_json::Map<String, Value>)> {
+    object_entries(cfg.get("channels"))
+}
+
 fn accounts(
     section: &serde_json::Map<String, Value>,
 ) -> Vec<(&String, &serde_json::Map<String, Value>)> {
-    section
-        .get("accounts")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k, v.as_object()?)))
-                .collect()
-        })
-        .unwrap_or_default()
+    object_entries(section.get("accounts"))
 }
 
 fn is_str(v: Option<&Value>, s: &str) -> bool {

@@ -4,54 +4,47 @@
 
 use crate::audit::context::{octal, Ctx, Perms};
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths;
 
-const fn def(
-    id: &'static str,
-    severity: &'static str,
-    fixable: bool,
-    doc: &'static str,
-) -> CheckDef {
-    CheckDef::new(id, Area::Filesystem, severity, fixable, doc)
-}
+const FS: Family = Family(Area::Filesystem);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("fs.synced_dir", "warn", false,
+    FS.check("fs.synced_dir", "warn",
         "The state dir or config path lies in a folder a sync client uploads (iCloud, Dropbox, Google Drive, OneDrive): tokens, transcripts and credentials leave the machine and are restored on other devices. Move the state dir out of the synced folder (OPENCLAW_STATE_DIR) and rotate the gateway token."),
-    def("fs.state_dir.symlink", "warn", false,
+    FS.check("fs.state_dir.symlink", "warn",
         "The state dir is a symbolic link. Whoever controls the link's target controls OpenClaw's state, so the target's location and permissions become part of the trust boundary. Prefer a real directory, or make sure the target is owned by the gateway user with mode 700."),
-    def("fs.state_dir.perms_world_writable", "critical", true,
+    FS.fixable("fs.state_dir.perms_world_writable", "critical",
         "Any local user can create, replace or delete files in the state dir: credentials, sessions and the config itself. Restrict it to the gateway user with `chmod 700` on the state dir."),
-    def("fs.state_dir.perms_group_writable", "warn", true,
+    FS.fixable("fs.state_dir.perms_group_writable", "warn",
         "Members of the state dir's group can create, replace or delete files in it. Restrict it to the gateway user with `chmod 700`."),
-    def("fs.state_dir.perms_readable", "warn", true,
+    FS.fixable("fs.state_dir.perms_readable", "warn",
         "Other users can list the state dir, which reveals agents, channels and session names, and can read whatever inside is not locked down separately. Use `chmod 700`."),
-    def("fs.config.symlink", "warn", false,
+    FS.check("fs.config.symlink", "warn",
         "The config file is a symbolic link; whoever can change the link or its target changes gateway auth and tool policy. Make sure the target is trusted and owned by the gateway user. Readability is not judged through a link."),
-    def("fs.config.perms_writable", "critical", true,
+    FS.fixable("fs.config.perms_writable", "critical",
         "The config file (or its link target) is writable by group or others: another user could switch off authentication or widen tool access. Use `chmod 600`."),
-    def("fs.config.perms_world_readable", "critical", true,
+    FS.fixable("fs.config.perms_world_readable", "critical",
         "Every local user can read the config, which may hold gateway tokens, passwords and channel credentials. Use `chmod 600` and rotate any secret it holds."),
-    def("fs.config.perms_group_readable", "warn", true,
+    FS.fixable("fs.config.perms_group_readable", "warn",
         "Members of the config file's group can read it, including any tokens and credentials it holds. Use `chmod 600`."),
-    def("fs.config_include.perms_writable", "critical", true,
+    FS.fixable("fs.config_include.perms_writable", "critical",
         "A file pulled into the config with `$include` is writable by group or others: another user could change the effective config. Use `chmod 600` on the include file."),
-    def("fs.config_include.perms_world_readable", "critical", true,
+    FS.fixable("fs.config_include.perms_world_readable", "critical",
         "A `$include` file is readable by every local user; include files often hold tokens and channel credentials. Use `chmod 600`."),
-    def("fs.config_include.perms_group_readable", "warn", true,
+    FS.fixable("fs.config_include.perms_group_readable", "warn",
         "A `$include` file is readable by its group. Use `chmod 600`."),
-    def("fs.credentials_dir.perms_writable", "critical", true,
+    FS.fixable("fs.credentials_dir.perms_writable", "critical",
         "The credentials dir (OAuth tokens, pairing allowlists) is writable by group or others: another user could plant credentials or add themselves to an allowlist. Use `chmod 700`."),
-    def("fs.credentials_dir.perms_readable", "warn", true,
+    FS.fixable("fs.credentials_dir.perms_readable", "warn",
         "The credentials dir is readable by group or others, exposing OAuth tokens and allowlists. Use `chmod 700`."),
-    def("fs.auth_profiles.perms_writable", "critical", true,
+    FS.fixable("fs.auth_profiles.perms_writable", "critical",
         "An agent's auth-profiles.json (model API keys, OAuth tokens) is writable by group or others: another user could swap in their own credentials and read the agent's traffic. Use `chmod 600`."),
-    def("fs.auth_profiles.perms_readable", "warn", true,
+    FS.fixable("fs.auth_profiles.perms_readable", "warn",
         "An agent's auth-profiles.json is readable by group or others, exposing model API keys and OAuth tokens. Use `chmod 600` and rotate the keys."),
-    def("fs.sessions_store.perms_readable", "warn", true,
+    FS.fixable("fs.sessions_store.perms_readable", "warn",
         "An agent's sessions.json (who talked to the agent, routing and transcript metadata) is readable by group or others. Use `chmod 600`."),
-    def("fs.log_file.perms_readable", "warn", false,
+    FS.check("fs.log_file.perms_readable", "warn",
         "The file named by `logging.file` is readable by group or others; gateway logs can contain private messages and tool output. Use `chmod 600` on the log file (the reference's fix does not touch it)."),
 ];
 

@@ -4,70 +4,63 @@ use serde_json::Value;
 
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::env::contains_env_reference;
 use crate::config::secret::{js_trim, Str};
 use crate::config::secret_ref;
 
-const fn def(
-    id: &'static str,
-    severity: &'static str,
-    fixable: bool,
-    doc: &'static str,
-) -> CheckDef {
-    CheckDef::new(id, Area::Gateway, severity, fixable, doc)
-}
+const GATEWAY: Family = Family(Area::Gateway);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("gateway.tools_invoke_http.dangerous_allow", "warn; critical when bind is not loopback or Tailscale funnel is on", false,
+    GATEWAY.check("gateway.tools_invoke_http.dangerous_allow", "warn; critical when bind is not loopback or Tailscale funnel is on",
         "`gateway.tools.allow` re-enables, for the HTTP `/tools/invoke` endpoint, tools that OpenClaw denies there by default (exec, spawn, shell, fs_write, fs_delete, fs_move, apply_patch, sessions_spawn, sessions_send, cron, gateway, nodes). Anyone holding the gateway token can then run commands or control sessions over plain HTTP. Remove those names from `gateway.tools.allow`; if they must stay, keep the gateway on loopback and treat its token as an admin credential."),
-    def("gateway.bind_no_auth", "critical", false,
+    GATEWAY.check("gateway.bind_no_auth", "critical",
         "The gateway listens on a non-loopback address (`gateway.bind` is not `loopback`) and no shared secret (token or password) can authenticate clients, so anyone who reaches the port can drive the agent. Set `gateway.auth.token` (or OPENCLAW_GATEWAY_TOKEN) to a long random value, or bind to loopback."),
-    def("gateway.env_token_overrides_config", "warn", false,
+    GATEWAY.check("gateway.env_token_overrides_config", "warn",
         "OPENCLAW_GATEWAY_TOKEN is set in the environment (or `<stateDir>/.env`) while `gateway.auth.token` holds a different value or a SecretRef. Local CLI clients prefer the environment token and the gateway service prefers the config token, so commands can fail to authenticate and two secrets are in use. Keep one source: remove the variable, or set `gateway.auth.token` to `${OPENCLAW_GATEWAY_TOKEN}`."),
-    def("gateway.trusted_proxies_missing", "warn", false,
+    GATEWAY.check("gateway.trusted_proxies_missing", "warn",
         "The gateway binds to loopback with the Control UI on and `gateway.trustedProxies` empty. If a reverse proxy forwards to it, every request appears to come from 127.0.0.1 and client addresses cannot be told apart. List the proxy addresses in `gateway.trustedProxies`, or keep the Control UI local-only."),
-    def("gateway.loopback_no_auth", "critical", false,
+    GATEWAY.check("gateway.loopback_no_auth", "critical",
         "The gateway binds to loopback with the Control UI on but has no shared secret and no Tailscale identity auth. Any local process, a browser page through DNS rebinding, or a proxy in front can use it. Set `gateway.auth.token`; note that `auth.mode` `none` and `trusted-proxy` also count as unauthenticated here."),
-    def("gateway.control_ui.allowed_origins_required", "critical", false,
+    GATEWAY.check("gateway.control_ui.allowed_origins_required", "critical",
         "The Control UI is served on a non-loopback bind and `gateway.controlUi.allowedOrigins` is empty (and the Host-header fallback is off), so browser origins cannot be checked strictly. List the exact origins that may use the Control UI in `gateway.controlUi.allowedOrigins` (e.g. `https://control.example.com`)."),
-    def("gateway.control_ui.allowed_origins_wildcard", "warn; critical when bind is not loopback", false,
+    GATEWAY.check("gateway.control_ui.allowed_origins_wildcard", "warn; critical when bind is not loopback",
         "`gateway.controlUi.allowedOrigins` contains `*`: any web page may talk to the Control UI and WebChat websocket, which turns origin checking off. Replace `*` with the exact origins you use."),
-    def("gateway.control_ui.host_header_origin_fallback", "warn; critical when bind is not loopback", false,
+    GATEWAY.check("gateway.control_ui.host_header_origin_fallback", "warn; critical when bind is not loopback",
         "`gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback: true` accepts the request's own Host header as an allowed origin, which weakens the Control UI's DNS-rebinding protection. Set it to false and list the real origins in `gateway.controlUi.allowedOrigins`."),
-    def("gateway.real_ip_fallback_enabled", "warn; critical when bind is not loopback, or with trusted-proxy auth and a trusted proxy that is not strictly loopback", false,
+    GATEWAY.check("gateway.real_ip_fallback_enabled", "warn; critical when bind is not loopback, or with trusted-proxy auth and a trusted proxy that is not strictly loopback",
         "`gateway.allowRealIpFallback: true` trusts the X-Real-IP header when a trusted proxy sends no X-Forwarded-For. A proxy that passes a client-supplied X-Real-IP lets clients spoof their address and pass local-client checks. Leave it false unless your proxy always overwrites X-Real-IP."),
-    def("discovery.mdns_full_mode", "warn; critical when bind is not loopback", false,
+    GATEWAY.check("discovery.mdns_full_mode", "warn; critical when bind is not loopback",
         "`discovery.mdns.mode: \"full\"` announces the CLI path and SSH port in mDNS TXT records to the whole local network, revealing user names, directory layout and management ports. Use `minimal` (the default) or `off`."),
-    def("gateway.tailscale_funnel", "critical", false,
+    GATEWAY.check("gateway.tailscale_funnel", "critical",
         "`gateway.tailscale.mode: \"funnel\"` publishes the gateway on the public internet through Tailscale Funnel. Use `serve` (tailnet only) or `off`; if it must stay public, keep strong token auth and rate limiting."),
-    def("gateway.tailscale_serve", "info", false,
+    GATEWAY.check("gateway.tailscale_serve", "info",
         "`gateway.tailscale.mode: \"serve\"` makes the gateway reachable from your tailnet (it stays bound to loopback behind Tailscale). Informational: check who is on the tailnet and that the gateway requires auth."),
-    def("gateway.control_ui.insecure_auth", "warn", false,
+    GATEWAY.check("gateway.control_ui.insecure_auth", "warn",
         "`gateway.controlUi.allowInsecureAuth: true` is a legacy toggle for using the Control UI over plain HTTP. It does not switch off device identity checks, but it signals the UI is used without a secure context. Set it to false and reach the UI over HTTPS (Tailscale Serve) or localhost."),
-    def("gateway.control_ui.device_auth_disabled", "critical", false,
+    GATEWAY.check("gateway.control_ui.device_auth_disabled", "critical",
         "`gateway.controlUi.dangerouslyDisableDeviceAuth: true` turns off device identity checks for the Control UI, so any browser with the token is trusted as a paired device. Set it to false; use it only for a short break-glass session."),
-    def("gateway.token_too_short", "warn", false,
+    GATEWAY.check("gateway.token_too_short", "warn",
         "The gateway token (from `gateway.auth.token` or OPENCLAW_GATEWAY_TOKEN) is shorter than 24 characters and may be guessed. Use at least 32 random characters, e.g. `openssl rand -hex 32`."),
-    def("gateway.trusted_proxy_auth", "critical", false,
+    GATEWAY.check("gateway.trusted_proxy_auth", "critical",
         "`gateway.auth.mode: \"trusted-proxy\"` hands authentication to a reverse proxy: the gateway believes the user header of any request that comes from an address in `gateway.trustedProxies`. Make sure the proxy authenticates every request and strips client-sent identity headers, that `gateway.trustedProxies` lists only the proxy, and that the gateway port is not reachable directly."),
-    def("gateway.trusted_proxy_no_proxies", "critical", false,
+    GATEWAY.check("gateway.trusted_proxy_no_proxies", "critical",
         "Trusted-proxy auth is on but `gateway.trustedProxies` is empty, so no request can authenticate (and adding a wrong entry later trusts it blindly). Set `gateway.trustedProxies` to the reverse proxy's address(es)."),
-    def("gateway.trusted_proxy_no_user_header", "critical", false,
+    GATEWAY.check("gateway.trusted_proxy_no_user_header", "critical",
         "Trusted-proxy auth is on but `gateway.auth.trustedProxy.userHeader` is not set, so the gateway does not know which header names the user. Set it to the header your proxy writes (e.g. `x-forwarded-user`)."),
-    def("gateway.trusted_proxy_allow_loopback", "warn", false,
+    GATEWAY.check("gateway.trusted_proxy_allow_loopback", "warn",
         "`gateway.auth.trustedProxy.allowLoopback: true` lets requests from loopback addresses listed in `gateway.trustedProxies` authenticate with the user header, so any local process can claim to be any user. Enable it only for a same-host proxy, and keep the gateway port private to the host."),
-    def("gateway.trusted_proxy_no_allowlist", "warn", false,
+    GATEWAY.check("gateway.trusted_proxy_no_allowlist", "warn",
         "Trusted-proxy auth is on and `gateway.auth.trustedProxy.allowUsers` is empty: every user your proxy authenticates gets full gateway access. List the users who may use the gateway in `allowUsers`."),
-    def("gateway.auth_no_rate_limit", "warn", false,
+    GATEWAY.check("gateway.auth_no_rate_limit", "warn",
         "The gateway is reachable beyond loopback and `gateway.auth.rateLimit` is not set, so failed authentication attempts are not throttled and a token can be brute-forced. Configure `gateway.auth.rateLimit`."),
-    def("gateway.http.no_auth", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)", false,
+    GATEWAY.check("gateway.http.no_auth", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "`gateway.auth.mode` is `none`: the HTTP endpoints (`/tools/invoke`, and the OpenAI-compatible and admin endpoints when enabled) accept unauthenticated calls. Use `token` auth."),
-    def("gateway.http.session_key_override_enabled", "info", false,
+    GATEWAY.check("gateway.http.session_key_override_enabled", "info",
         "The OpenAI-compatible HTTP endpoints are on (`gateway.http.endpoints.chatCompletions.enabled` or `responses.enabled`), and they let each caller pick the session through the `x-openclaw-session-key` header. Anyone holding an API credential can read or write any session; treat those credentials as fully trusted or turn the endpoints off."),
-    def("gateway.nodes.deny_commands_ineffective", "warn", false,
+    GATEWAY.check("gateway.nodes.deny_commands_ineffective", "warn",
         "`gateway.nodes.denyCommands` matches exact node command names only. Entries that look like patterns (`*`, `?`, regex anchors, spaces, `group:`) or that name no known command block nothing. Replace them with exact command ids such as `system.run` or `camera.snap`, and remove risky commands from `gateway.nodes.allowCommands` instead."),
-    def("gateway.nodes.allow_commands_dangerous", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)", false,
+    GATEWAY.check("gateway.nodes.allow_commands_dangerous", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "`gateway.nodes.allowCommands` enables high-impact device commands on paired nodes (camera.snap, camera.clip, screen.record, contacts.add, calendar.add, reminders.add, sms.send, sms.search) that are not also denied. Anyone with gateway access can then photograph, record, or send messages from the devices. Remove them from `allowCommands`, or list them in `gateway.nodes.denyCommands`."),
 ];
 

@@ -4,39 +4,38 @@
 //! through [`Str`], so a redacted snapshot gives the same findings as the raw host. Install records come from the
 //! config (`hooks.internal.installs`, 2026.5.20) or, on hosts with a state DB, from its `hook_installs` facts.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::audit::checks::gateway::Gateway;
+use crate::audit::checks::plugins::{is_pinned_spec, recorded_version};
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
-use crate::config::paths::hook_package_json;
+use crate::audit::finding::{bullet_list, Finding, Severity};
+use crate::audit::registry::{Area, CheckDef, Family};
+use crate::config::paths::{config_npm_hook_installs, hook_package_json};
 use crate::config::secret::{js_trim, Str};
 
-const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, Area::Hooks, severity, false, doc)
-}
+const HOOKS: Family = Family(Area::Hooks);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("hooks.token_too_short", "warn",
+    HOOKS.check("hooks.token_too_short", "warn",
         "Webhooks are on (`hooks.enabled: true`) and `hooks.token`, trimmed, is shorter than 24 characters. Whoever holds the hooks token can trigger agent runs over HTTP, and a short token can be guessed. Set `hooks.token` to at least 32 random characters, e.g. the output of `openssl rand -hex 32`."),
-    def("hooks.token_reuse_gateway_token", "critical",
+    HOOKS.check("hooks.token_reuse_gateway_token", "critical",
         "Webhooks are on and `hooks.token` equals the gateway token (`gateway.auth.token` when auth mode is `token`, else OPENCLAW_GATEWAY_TOKEN). Hook senders (third-party services, scripts) then hold full gateway credentials, and leaking one leaks the other. Give `hooks.token` its own random value (`openssl rand -hex 32`). Gateway passwords are not compared."),
-    def("hooks.path_root", "critical",
+    HOOKS.check("hooks.path_root", "critical",
         "Webhooks are on and `hooks.path` is `/`: the hook endpoint sits at the root of the gateway's HTTP server and shadows every other route. Set `hooks.path` to a dedicated prefix such as `/hooks`."),
-    def("hooks.default_session_key_unset", "warn",
+    HOOKS.check("hooks.default_session_key_unset", "warn",
         "Webhooks are on and `hooks.defaultSessionKey` is empty or unset, so each hook-triggered run without an explicit session key lands in a fresh, generated session that is hard to audit and contain. Set `hooks.defaultSessionKey`, e.g. `\"hook:ingress\"`."),
-    def("hooks.allowed_agent_ids_unrestricted", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.allowed_agent_ids_unrestricted", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "Webhooks are on and `hooks.allowedAgentIds` is unset (not a list) or contains `\"*\"`, so any holder of the hooks token can route a run to any configured agent, including ones with powerful tools. List the agents hooks may use in `hooks.allowedAgentIds`, or set it to `[]` to forbid explicit agent routing."),
-    def("hooks.request_session_key_enabled", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.request_session_key_enabled", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "Webhooks are on and `hooks.allowRequestSessionKey` is true: callers of `/hooks/agent` choose the session their message goes to, so a hook token holder can write into any session, including the operator's main one. Set `hooks.allowRequestSessionKey` to false, or restrict it with `hooks.allowedSessionKeyPrefixes`."),
-    def("hooks.request_session_key_prefixes_missing", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
+    HOOKS.check("hooks.request_session_key_prefixes_missing", "warn; critical when remotely exposed (bind not loopback, or Tailscale serve/funnel)",
         "`hooks.allowRequestSessionKey` is true and `hooks.allowedSessionKeyPrefixes` has no non-blank entry, so request payloads can name session keys of any shape. Set `hooks.allowedSessionKeyPrefixes`, e.g. `[\"hook:\"]`, or turn request session keys off."),
-    def("hooks.installs_unpinned_npm_specs", "warn",
+    HOOKS.check("hooks.installs_unpinned_npm_specs", "warn",
         "A hook installed from npm (an install record in `hooks.internal.installs` with `source: \"npm\"`) was installed from a spec without an exact version (`@scope/pkg`, `pkg@latest`, `pkg@^1`), so a reinstall or update can pull code nobody reviewed. Reinstall the hook from an exact version, e.g. `@scope/pkg@1.2.3`. Checked whether or not webhooks are enabled."),
-    def("hooks.installs_missing_integrity", "warn",
+    HOOKS.check("hooks.installs_missing_integrity", "warn",
         "An npm hook install record has no `integrity` hash, so the installed package cannot be checked against what the registry served. Reinstall or update the hook (`openclaw hooks update --all`) so the record gets its integrity."),
-    def("hooks.installs_version_drift", "warn",
+    HOOKS.check("hooks.installs_version_drift", "warn",
         "An npm hook install record's version (`resolvedVersion`, else `version`) differs from the `version` in the installed package's `package.json` (at `installPath`, else `<stateDir>/hooks/<id>`): the code on disk is not what was recorded at install time. Run `openclaw hooks update --all` or reinstall the hook, and find out who changed the package."),
 ];
 
@@ -199,7 +198,7 @@ struct NpmRecord {
     install_path: Option<String>,
 }
 
-fn string_field(r: &Value, key: &str) -> Option<String> {
+fn string_field(r: &Map<String, Value>, key: &str) -> Option<String> {
     r.get(key).and_then(Value::as_str).map(String::from)
 }
 
@@ -227,72 +226,21 @@ fn npm_records(ctx: &Ctx) -> Vec<NpmRecord> {
             })
             .collect();
     }
-    let Some(map) = ctx
-        .get("/hooks/internal/installs")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, r)| r.get("source").and_then(Value::as_str) == Some("npm"))
-        .map(|(id, r)| {
-            // `resolvedVersion ?? version`: a null resolvedVersion falls back too.
-            let recorded = match r.get("resolvedVersion") {
-                None | Some(Value::Null) => r.get("version"),
-                v => v,
-            };
-            NpmRecord {
-                id: id.clone(),
-                spec: string_field(r, "spec"),
-                has_integrity: r
-                    .get("integrity")
-                    .and_then(Value::as_str)
-                    .is_some_and(|i| !js_trim(i).is_empty()),
-                recorded_version: recorded
-                    .and_then(Value::as_str)
-                    .filter(|v| !v.is_empty())
-                    .map(String::from),
-                install_path: string_field(r, "installPath"),
-            }
+    config_npm_hook_installs(&ctx.cfg)
+        .map(|(id, r)| NpmRecord {
+            id: id.clone(),
+            spec: string_field(r, "spec"),
+            has_integrity: r
+                .get("integrity")
+                .and_then(Value::as_str)
+                .is_some_and(|i| !js_trim(i).is_empty()),
+            recorded_version: recorded_version(r)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(String::from),
+            install_path: string_field(r, "installPath"),
         })
         .collect()
-}
-
-/// Is an npm spec pinned to an exact version (`name@1.2.3`, `@scope/name@v1.2.3-rc.1+build`)?
-pub fn is_pinned_spec(spec: &str) -> bool {
-    let value = js_trim(spec);
-    let Some(at) = value.rfind('@') else {
-        return false;
-    };
-    if at == 0 || at + 1 >= value.len() {
-        return false;
-    }
-    is_exact_version(js_trim(&value[at + 1..]))
-}
-
-/// `^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`
-fn is_exact_version(v: &str) -> bool {
-    let v = v.strip_prefix('v').unwrap_or(v);
-    let (core, build) = match v.split_once('+') {
-        Some((c, b)) => (c, Some(b)),
-        None => (v, None),
-    };
-    let (core, pre) = match core.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (core, None),
-    };
-    let ident = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-    };
-    let nums: Vec<&str> = core.split('.').collect();
-    nums.len() == 3
-        && nums
-            .iter()
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        && pre.is_none_or(ident)
-        && build.is_none_or(ident)
 }
 
 /// The `version` of the installed package, when OpenClaw could read its `package.json` (capture stores the
@@ -310,14 +258,6 @@ fn installed_version(ctx: &Ctx, rec: &NpmRecord) -> Option<String> {
     // OpenClaw parses it with JSON.parse: JSON5 extras make it unreadable.
     let doc: Value = serde_json::from_str(text).ok()?;
     doc.as_object()?.get("version")?.as_str().map(String::from)
-}
-
-fn bullet_list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("- {i}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Position 26 (after the plugin install rows): hook install records.
@@ -587,33 +527,6 @@ mod tests {
             Some(Severity::Critical)
         );
         assert!(hooks_ids(&hooks(", allowRequestSessionKey: \"true\"")).is_empty());
-    }
-
-    #[test]
-    fn pinned_specs() {
-        for s in [
-            "pkg@1.2.3",
-            "@scope/pkg@1.2.3",
-            " pkg@v1.2.3-rc.1+b.5 ",
-            "a@0.0.0-x",
-        ] {
-            assert!(is_pinned_spec(s), "{s}");
-        }
-        for s in [
-            "pkg",
-            "@scope/pkg",
-            "pkg@latest",
-            "pkg@^1.2.3",
-            "pkg@1.2",
-            "@1.2.3",
-            "pkg@",
-            "pkg@1.2.3-",
-            "pkg@1.2.3+",
-            "pkg@1.2.3_x",
-            "pkg@01.2.x",
-        ] {
-            assert!(!is_pinned_spec(s), "{s}");
-        }
     }
 
     const INSTALLS: &str = r#"{hooks: {internal: {installs: {

@@ -6,6 +6,7 @@ use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::policy::{self, normalize_provider_id, ModelRef};
 use crate::audit::registry::{Area, CheckDef};
+use crate::config::env::SEARCH_PROVIDER_ENV;
 use crate::config::secret::{js_trim, Str};
 
 pub const CHECKS: &[CheckDef] = &[
@@ -15,26 +16,6 @@ pub const CHECKS: &[CheckDef] = &[
         "A configured model is below the recommended tier: a Haiku model, a GPT model older than GPT-5, or a Claude model older than 4.5. Smaller and older models are more easily steered by prompt injection. Use a current top-tier model for agents with tools or untrusted inboxes."),
     CheckDef::new("models.small_params", Area::Models, "info; critical when a small model can use web_search, web_fetch or browser", false,
         "A text model whose name shows at most 300B parameters (e.g. `llama3:8b`) is configured. It is critical when such a model can reach uncontrolled input: web search (enabled, or a search credential configured), web fetch or the browser, allowed by that model's tool policies (profile, allow/deny, `tools.byProvider`, sandbox). Deny `group:web` and `browser` for these models with `tools.byProvider[\"provider/model\"].deny`, and run them with `sandbox.mode: \"all\"`."),
-];
-
-/// Environment variables whose value makes a bundled web-search provider count as configured (providers of the
-/// bundled plugins exa, firecrawl, google, minimax, moonshot, ollama, perplexity, tavily and xai).
-pub const SEARCH_PROVIDER_ENV: &[&str] = &[
-    "EXA_API_KEY",
-    "FIRECRAWL_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "MINIMAX_CODE_PLAN_KEY",
-    "MINIMAX_CODING_API_KEY",
-    "MINIMAX_API_KEY",
-    "MINIMAX_OAUTH_TOKEN",
-    "MOONSHOT_API_KEY",
-    "KIMI_API_KEY",
-    "OLLAMA_API_KEY",
-    "PERPLEXITY_API_KEY",
-    "OPENROUTER_API_KEY",
-    "TAVILY_API_KEY",
-    "XAI_API_KEY",
 ];
 
 /// Positions 17–18.
@@ -1107,18 +1088,5 @@ mod tests {
             r#"{agents: {list: [{id: "s", model: "ollama/llama3:8b", sandbox: {mode: "all"}}]}}"#,
         );
         assert_eq!(sev(&h, id), Some(Severity::Info));
-    }
-}
-
-#[cfg(test)]
-mod capture_list_tests {
-    #[test]
-    fn capture_records_every_search_provider_variable() {
-        for name in super::SEARCH_PROVIDER_ENV {
-            assert!(
-                crate::capture::SECRET_ENV.contains(name),
-                "{name} is read by models.small_params but not captured"
-            );
-        }
     }
 }

@@ -11,31 +11,24 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::finding::{bullet_list, Finding, Severity};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::paths::{self, join, locale_compare};
 use crate::config::secret::{js_trim, Str};
 use crate::snapshot::{FileEntry, FileKind};
 
-const fn def(
-    id: &'static str,
-    severity: &'static str,
-    fixable: bool,
-    doc: &'static str,
-) -> CheckDef {
-    CheckDef::new(id, Area::Plugins, severity, fixable, doc)
-}
+const PLUGINS: Family = Family(Area::Plugins);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("plugins.allow_phantom_entries", "warn", false,
+    PLUGINS.check("plugins.allow_phantom_entries", "warn",
         "Plugins are installed under `<stateDir>/extensions` and `plugins.allow` lists ids that match no installed plugin directory, no bundled plugin and no id or alias declared by an installed plugin's manifest (compared case-insensitively; `group:plugins` is exempt). Whoever can later install a plugin under such an id gets it loaded without review. Remove the stale ids from `plugins.allow`, or install the plugins they were meant for."),
-    def("plugins.extensions_no_allowlist", "warn (the reference's critical branch, for channel plugins with native skill commands, was not reachable in 2026.5.20)", false,
+    PLUGINS.check("plugins.extensions_no_allowlist", "warn (the reference's critical branch, for channel plugins with native skill commands, was not reachable in 2026.5.20)",
         "Plugins are installed under `<stateDir>/extensions` but `plugins.allow` is unset or empty, so every plugin that is discovered may load, including one dropped there later. Set `plugins.allow` to the exact ids you trust, e.g. `\"plugins\": {\"allow\": [\"my-plugin\"]}`."),
-    def("plugins.installs_unpinned_npm_specs", "warn", false,
+    PLUGINS.check("plugins.installs_unpinned_npm_specs", "warn",
         "A plugin install record with `source: \"npm\"` has a `spec` that is not pinned to an exact version (`name@1.2.3`, optional `v`, pre-release and build suffixes allowed): a reinstall or update can pull whatever the registry serves then. Reinstall with an exact version, e.g. `openclaw plugins install @scope/pkg@1.2.3`."),
-    def("plugins.installs_missing_integrity", "warn", false,
+    PLUGINS.check("plugins.installs_missing_integrity", "warn",
         "An npm plugin install record has no (or a blank) `integrity` hash, so a reinstall cannot verify that the registry served the same tarball. Reinstall or update the plugin (`openclaw plugins update <id>`) so the record gets the resolved integrity."),
-    def("plugins.installs_version_drift", "warn", false,
+    PLUGINS.check("plugins.installs_version_drift", "warn",
         "An npm plugin install record's version (`resolvedVersion`, else `version`) differs from the `version` in the installed package's `package.json` (at `installPath`, else `<stateDir>/extensions/<id>`): the code on disk is not what was recorded as installed, e.g. it was edited or replaced by hand. Reinstall it, or run `openclaw plugins update --all`."),
 ];
 
@@ -228,13 +221,6 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let subject = join(&ctx.host().state_dir, "plugins/installs.json");
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("- {i}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
 
     let unpinned: Vec<String> = records
         .iter()
@@ -251,7 +237,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Plugin installs use npm specs without an exact version",
                 format!(
                     "npm install records whose spec is a range, a tag or a bare name:\n{}",
-                    list(&unpinned)
+                    bullet_list(&unpinned)
                 ),
             )
             .fix("Reinstall each plugin at an exact version, e.g. `openclaw plugins install @scope/pkg@1.2.3`.")
@@ -275,7 +261,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Plugin installs have no integrity hash",
                 format!(
                     "npm install records without an `integrity` value:\n{}",
-                    list(&missing)
+                    bullet_list(&missing)
                 ),
             )
             .fix("Reinstall or update these plugins (`openclaw plugins update <id>`) so their records carry the resolved integrity.")
@@ -286,11 +272,7 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
     let host = ctx.host();
     let mut drift = Vec::new();
     for (id, r) in &records {
-        let recorded = match r.get("resolvedVersion") {
-            None | Some(Value::Null) => r.get("version"),
-            v => v,
-        };
-        let Some(recorded) = recorded.filter(|v| js_truthy(v)) else {
+        let Some(recorded) = recorded_version(r).filter(|v| js_truthy(v)) else {
             continue;
         };
         let dir = match r.get("installPath") {
@@ -319,12 +301,21 @@ pub fn installs(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "Installed plugin versions differ from their install records",
                 format!(
                     "npm install records whose version is not the installed package.json version:\n{}",
-                    list(&drift)
+                    bullet_list(&drift)
                 ),
             )
             .fix("Reinstall these plugins, or run `openclaw plugins update --all` to bring code and records back in line.")
             .about(subject),
         );
+    }
+}
+
+/// The version an install record says was installed: `resolvedVersion ?? version` (a null `resolvedVersion`
+/// falls back too).
+pub fn recorded_version(r: &Map<String, Value>) -> Option<&Value> {
+    match r.get("resolvedVersion") {
+        None | Some(Value::Null) => r.get("version"),
+        v => v,
     }
 }
 
@@ -760,6 +751,8 @@ mod tests {
             "pkg@1.2.3+build.5",
             "pkg@1.2.3-rc-1+sha.abc",
             "pkg@ 1.2.3",
+            " pkg@v1.2.3-rc.1+b.5 ",
+            "a@0.0.0-x",
         ] {
             assert!(is_pinned_spec(s), "{s}");
         }
@@ -778,6 +771,8 @@ mod tests {
             "pkg@",
             "pkg@V1.2.3",
             "pkg@1.2.x",
+            "pkg@1.2.3_x",
+            "pkg@01.2.x",
             "",
         ] {
             assert!(!is_pinned_spec(s), "{s}");

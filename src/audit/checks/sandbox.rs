@@ -7,8 +7,8 @@
 use serde_json::Value;
 
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::finding::{bullet_list, Finding, Severity};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::load;
 use crate::config::paths::{
     bind_source, is_windows_drive_path, normalize_agent_id, normalize_sandbox_path,
@@ -16,28 +16,26 @@ use crate::config::paths::{
 };
 use crate::config::secret::js_trim;
 
-const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, Area::Sandbox, severity, false, doc)
-}
+const SANDBOX: Family = Family(Area::Sandbox);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("sandbox.docker_config_mode_off", "warn",
+    SANDBOX.check("sandbox.docker_config_mode_off", "warn",
         "Docker sandbox settings are configured (`agents.defaults.sandbox.docker`, or an agent's own `sandbox.docker`) but the sandbox mode that would use them resolves to `off` (the default), so agents run on the host and the settings give a false sense of isolation. Set `agents.defaults.sandbox.mode` (or the agent's `sandbox.mode`) to `\"non-main\"` or `\"all\"`, or remove the unused docker settings."),
-    def("sandbox.bind_mount_non_absolute", "warn",
+    SANDBOX.check("sandbox.bind_mount_non_absolute", "warn",
         "A sandbox bind (`…sandbox.docker.binds`) has a source that is not an absolute host path (a relative path or a named volume), which cannot be checked against the blocked host paths and may resolve somewhere unexpected. OpenClaw 2026.5.20 refuses such a config; clawprint reports it. Rewrite the bind with an absolute source, e.g. `/home/user/project:/project:ro`."),
-    def("sandbox.dangerous_bind_mount", "critical",
+    SANDBOX.check("sandbox.dangerous_bind_mount", "critical",
         "A sandbox bind mounts `/`, a system directory (`/etc`, `/proc`, `/sys`, `/dev`, `/root`, `/boot`, `/run`, `/var/run`, their macOS `/private` forms), the Docker socket, or a credential dir under a home root (`.aws`, `.cargo`, `.config`, `.docker`, `.gnupg`, `.netrc`, `.npm`, `.ssh` under `$OPENCLAW_HOME`, `$HOME`, `$USERPROFILE`), also after resolving symlinks through the source's deepest existing ancestor. Sandboxed code could read host secrets or take over the host through the Docker socket. Remove the bind and mount a project-specific directory instead. Binding an ancestor such as the home dir itself is not flagged, as in the reference."),
-    def("sandbox.dangerous_network_mode", "critical",
+    SANDBOX.check("sandbox.dangerous_network_mode", "critical",
         "A sandbox's `docker.network` is `host` (no network isolation: sandboxed code reaches every host-local service) or `container:<name>` (joins another container's network namespace). OpenClaw 2026.5.20 accepts `container:` only with `dangerouslyAllowContainerNamespaceJoin: true` and refuses `host`; clawprint reports both. Use `bridge`, `none` or a dedicated bridge network."),
-    def("sandbox.dangerous_seccomp_profile", "critical",
+    SANDBOX.check("sandbox.dangerous_seccomp_profile", "critical",
         "A sandbox's `docker.seccompProfile` is `unconfined`, which turns off syscall filtering and widens the kernel attack surface available to sandboxed code. OpenClaw 2026.5.20 refuses such a config; clawprint reports it. Remove the setting or point it at a custom seccomp profile file."),
-    def("sandbox.dangerous_apparmor_profile", "critical",
+    SANDBOX.check("sandbox.dangerous_apparmor_profile", "critical",
         "A sandbox's `docker.apparmorProfile` is `unconfined`, which turns off AppArmor confinement of sandbox containers. OpenClaw 2026.5.20 refuses such a config; clawprint reports it. Remove the setting or name a real AppArmor profile."),
-    def("sandbox.browser_container.hash_label_missing", "warn",
+    SANDBOX.check("sandbox.browser_container.hash_label_missing", "warn",
         "A sandbox-browser container (Docker label `openclaw.sandboxBrowser=1`) has no `openclaw.configHash` label: it predates config-drift tracking and may lack later security fixes. Needs `clawprint capture --docker`. Recreate the containers: `openclaw sandbox recreate --browser --all`."),
-    def("sandbox.browser_container.hash_epoch_stale", "warn",
+    SANDBOX.check("sandbox.browser_container.hash_epoch_stale", "warn",
         "A sandbox-browser container's `openclaw.browserConfigEpoch` label is missing or is not `2026-05-12-cdp-relay-auth`, so it was created before the current browser security settings (CDP relay auth). Needs `clawprint capture --docker`. Recreate the containers: `openclaw sandbox recreate --browser --all`."),
-    def("sandbox.browser_container.non_loopback_publish", "critical",
+    SANDBOX.check("sandbox.browser_container.non_loopback_publish", "critical",
         "A sandbox-browser container publishes a port on an address other than `127.0.0.1`, `::1` or `localhost` (`docker port`), so its browser control or observer port is reachable from the network. Needs `clawprint capture --docker`. Recreate the containers (`openclaw sandbox recreate --browser --all`) and check that ports bind to 127.0.0.1."),
 ];
 
@@ -142,7 +140,7 @@ fn docker_config_mode_off(ctx: &Ctx, out: &mut Vec<Finding>) {
             "Docker sandbox settings have no effect: sandbox mode is off",
             format!(
                 "The sandbox mode that would use these docker settings resolves to \"off\", so agents run unsandboxed on the host:\n{}",
-                paths.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")
+                bullet_list(&paths)
             ),
         )
         .fix("Set agents.defaults.sandbox.mode (or the agent's sandbox.mode) to \"non-main\" or \"all\", or delete the unused docker settings.")

@@ -9,24 +9,17 @@ use std::collections::{HashMap, HashSet};
 
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
 use crate::config::load::is_inside;
 use crate::config::paths::{self, join, PathEnv, SkillEntry, SkillTree};
 use crate::snapshot::{FileEntry, FileKind};
 
-const fn def(
-    id: &'static str,
-    severity: &'static str,
-    fixable: bool,
-    doc: &'static str,
-) -> CheckDef {
-    CheckDef::new(id, Area::Skills, severity, fixable, doc)
-}
+const SKILLS: Family = Family(Area::Skills);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("skills.workspace.scan_truncated", "warn", false,
+    SKILLS.check("skills.workspace.scan_truncated", "warn",
         "The scan of an agent workspace's `skills/` tree stopped at its budget (2000 `SKILL.md` files or 40 000 directory visits) with directories left unread, so `SKILL.md` files there were not checked for symlink escapes. One finding per workspace. Flatten the tree, remove unused skill collections, or move large ones out of the workspace."),
-    def("skills.workspace.symlink_escape", "warn", false,
+    SKILLS.check("skills.workspace.symlink_escape", "warn",
         "A `skills/**/SKILL.md` in an agent workspace (dot-dirs and `node_modules` excluded) resolves, through a symlinked file or directory, to a path outside the workspace's realpath: the agent loads skill instructions from a location the workspace does not control. Replace the link with a real file inside the workspace, or move shared skills to a managed skills location."),
 ];
 

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::audit::context::Ctx;
-use crate::audit::finding::{Finding, Severity};
+use crate::audit::finding::{bullet_list, Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
 use crate::config::secret::js_trim;
 use crate::config::secret_ref::js_key_order;
@@ -131,7 +131,7 @@ pub fn profile_minimal_overridden(ctx: &Ctx, out: &mut Vec<Finding>) {
             "Agents override the global minimal tool profile",
             format!(
                 "tools.profile is \"minimal\", but these agents use their own, broader profile:\n{}",
-                overrides.iter().map(|o| format!("- {o}")).collect::<Vec<_>>().join("\n")
+                bullet_list(&overrides)
             ),
         )
         .fix("Set tools.profile to \"minimal\" on those agents (or remove their tools.profile) to enforce the minimal profile everywhere.")

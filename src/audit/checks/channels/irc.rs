@@ -13,9 +13,9 @@
 use serde_json::Value;
 
 use super::{
-    combine_ids, configured_default, listed_default, merge, non_blank, normalize_account_id,
-    normalized_account_entry_key, secret_ref, section, source_section, Account, AccountList,
-    Channel, Unresolved, Warning,
+    account_enabled, account_entry, locate, merge, non_blank, normalized_account_entry_key,
+    normalized_account_ids, secret_ref, source_section, Account, AccountList, Channel, Unresolved,
+    Warning,
 };
 use crate::audit::context::Ctx;
 use crate::config::secret::js_trim;
@@ -47,32 +47,16 @@ fn trimmed_str(v: Option<&Value>) -> Option<&str> {
 
 pub(super) fn accounts(ctx: &Ctx) -> AccountList {
     let sec = source_section(ctx, "irc");
-    let mut configured: Vec<String> = Vec::new();
-    if let Some(Value::Object(a)) = sec.and_then(|s| s.get("accounts")) {
-        for k in a.keys().filter(|k| !k.is_empty()) {
-            let id = normalize_account_id(k);
-            if !configured.contains(&id) {
-                configured.push(id);
-            }
-        }
-    }
     let host = trimmed_str(sec.and_then(|s| s.get("host"))).is_some()
         || ctx.env_value("IRC_HOST").is_some();
     let nick = trimmed_str(sec.and_then(|s| s.get("nick"))).is_some()
         || ctx.env_value("IRC_NICK").is_some();
-    let ids = combine_ids(configured, Vec::new(), host && nick);
-    let default = listed_default(&ids, configured_default(sec));
-    AccountList { default, ids }
+    AccountList::new(sec, normalized_account_ids(sec), host && nick)
 }
 
 pub(super) fn resolve(ctx: &Ctx, listed: &str) -> Result<Account, Unresolved> {
-    let id = normalize_account_id(listed);
-    let sec = section(ctx, "irc");
-    let accounts = sec.as_ref().and_then(|s| s.get("accounts"));
-    let entry_key = normalized_account_entry_key(accounts, &id);
-    let entry = entry_key
-        .as_deref()
-        .and_then(|k| accounts.and_then(|a| a.get(k)));
+    let (id, sec, entry_key) = locate(ctx, Channel::Irc, listed, normalized_account_entry_key);
+    let entry = account_entry(sec.as_ref(), entry_key.as_deref());
     let mut config = merge(
         sec.as_ref(),
         entry,
@@ -80,10 +64,7 @@ pub(super) fn resolve(ctx: &Ctx, listed: &str) -> Result<Account, Unresolved> {
         &["nickserv"],
     );
     let is_default = id == "default";
-    let enabled = sec
-        .as_ref()
-        .is_none_or(|s| s.get("enabled") != Some(&Value::Bool(false)))
-        && config.get("enabled") != Some(&Value::Bool(false));
+    let enabled = account_enabled(sec.as_ref(), &config);
     let tls = match config.get("tls") {
         Some(Value::Bool(b)) => *b,
         _ => match ctx

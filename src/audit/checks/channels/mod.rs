@@ -44,34 +44,33 @@ use serde_json::{Map, Value};
 
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::registry::{Area, CheckDef};
+use crate::audit::registry::{Area, CheckDef, Family};
+use crate::config::paths::dash_runs;
 use crate::config::redact::looks_like_secret_value;
 use crate::config::secret::{js_trim, looks_like_marker, Str};
 
-const fn def(id: &'static str, severity: &'static str, doc: &'static str) -> CheckDef {
-    CheckDef::new(id, Area::Channels, severity, false, doc)
-}
+const CHANNEL: Family = Family(Area::Channels);
 
 pub const CHECKS: &[CheckDef] = &[
-    def("channels.<id>.account.read_only_resolution", "warn",
+    CHANNEL.check("channels.<id>.account.read_only_resolution", "warn",
         "A channel account could not be resolved from the config alone, so the channel audit skipped it and its DM and group policies were not checked. Among the bundled channels this happens only for IRC, when `password` or `nickserv.password` is a SecretRef that did not resolve (OpenClaw's schema accepts only strings there, so OpenClaw itself refuses such a config before auditing). Make the secret resolvable where the audit runs, or use a plain string or `passwordFile`."),
-    def("channels.<id>.allowFrom.dangerous_name_matching_enabled", "info",
+    CHANNEL.check("channels.<id>.allowFrom.dangerous_name_matching_enabled", "info",
         "`dangerouslyAllowNameMatching: true` on a channel or account makes sender allowlists match mutable display names, nicks or e-mail addresses again, which anyone can change to impersonate an allowed sender. Use stable sender ids in `allowFrom` and remove the flag."),
-    def("channels.<id>.dm.open", "critical",
+    CHANNEL.check("channels.<id>.dm.open", "critical",
         "The account's DM policy (`channels.<id>.dmPolicy` or `channels.<id>.accounts.<account>.dmPolicy`) is `open`: anyone who finds the bot can message it and drive the agent. Use `pairing` (approve each sender) or `allowlist` with explicit sender ids."),
-    def("channels.<id>.dm.open_invalid", "warn",
+    CHANNEL.check("channels.<id>.dm.open_invalid", "warn",
         "The DM policy is `open` but the matching `allowFrom` list has no `\"*\"` entry. OpenClaw expects an open policy to be spelled out with `\"*\"`; the mismatch usually means the policy was opened by mistake. Add `\"*\"` if open DMs are intended, otherwise go back to `pairing` or `allowlist`."),
-    def("channels.<id>.dm.disabled", "info",
+    CHANNEL.check("channels.<id>.dm.disabled", "info",
         "The DM policy is `disabled`: the account ignores direct messages. Informational; nothing to do if intended."),
-    def("channels.<id>.dm.scope_main_multiuser", "warn",
+    CHANNEL.check("channels.<id>.dm.scope_main_multiuser", "warn",
         "More than one person can DM the account (`allowFrom` contains `\"*\"`, or more than one distinct sender across `allowFrom` and, with the `pairing` policy, the pairing store) while `session.dmScope` is `main`, so all of them share one conversation and can read each other's context. Set `session.dmScope` to `per-channel-peer` (or `per-account-channel-peer`)."),
-    def("channels.<id>.warning.<n>", "by message: critical for an open group policy, info for IRC with TLS disabled, warn otherwise",
+    CHANNEL.check("channels.<id>.warning.<n>", "by message: critical for an open group policy, info for IRC with TLS disabled, warn otherwise",
         "A security warning of the channel plugin: open group policies (any group member, or any group, can trigger the bot), IRC without TLS, IRC NickServ registration left on or without a password. `<n>` counts the channel findings emitted before it. Restrict `groupPolicy` to `allowlist` with explicit groups and senders, enable TLS, and turn registration off once done."),
-    def("channels.telegram.allowFrom.invalid_entries", "warn",
+    CHANNEL.check("channels.telegram.allowFrom.invalid_entries", "warn",
         "A Telegram sender allowlist (`allowFrom`, and when group access is on also `groupAllowFrom`, per-group and per-topic `allowFrom` and the pairing store) has entries that are not numeric Telegram user ids (e.g. `@username`). Telegram authorizes senders by numeric id, so these entries never match. Replace them with numeric user ids."),
-    def("channels.telegram.groups.allowFrom.wildcard", "critical",
+    CHANNEL.check("channels.telegram.groups.allowFrom.wildcard", "critical",
         "Telegram group access is on (`groupPolicy` `open`, or `allowlist` with groups configured) and `groupAllowFrom` contains `\"*\"`: every member of an allowed group can run commands and control directives. List numeric user ids instead."),
-    def("channels.telegram.groups.allowFrom.missing", "critical",
+    CHANNEL.check("channels.telegram.groups.allowFrom.missing", "critical",
         "Telegram group access is on but no group sender allowlist exists (no `groupAllowFrom`, no per-group or per-topic `allowFrom`, nothing in the pairing store), so any member of an allowed group can invoke commands. Approve yourself through pairing or set `channels.telegram.groupAllowFrom`."),
 ];
 
@@ -122,9 +121,9 @@ impl Channel {
 
     fn resolve(self, ctx: &Ctx, id: &str) -> Result<Account, Unresolved> {
         match self {
-            Channel::IMessage => Ok(imessage::resolve(ctx, id)),
+            Channel::IMessage => Ok(resolve_merged(ctx, self, id, imessage::configured)),
             Channel::Irc => irc::resolve(ctx, id),
-            Channel::Signal => Ok(signal::resolve(ctx, id)),
+            Channel::Signal => Ok(resolve_merged(ctx, self, id, signal::configured)),
             Channel::Telegram => Ok(telegram::resolve(ctx, id)),
         }
     }
@@ -155,6 +154,18 @@ struct AccountList {
 }
 
 impl AccountList {
+    /// The listing of the channels without bindings: the configured ids plus an implicit `default`
+    /// ([`combine_ids`]), and the section's `defaultAccount` when listed ([`listed_default`]).
+    fn new(
+        sec: Option<&Map<String, Value>>,
+        configured: Vec<String>,
+        implicit_default: bool,
+    ) -> AccountList {
+        let ids = combine_ids(configured, Vec::new(), implicit_default);
+        let default = listed_default(&ids, configured_default(sec));
+        AccountList { default, ids }
+    }
+
     /// `[default, ...ids]`, first occurrence kept.
     fn ordered(&self) -> Vec<String> {
         let mut seen = HashSet::new();
@@ -480,6 +491,73 @@ fn merge(
     merged
 }
 
+/// The keys of the section's `accounts` object as written (empty keys skipped).
+fn written_account_ids(sec: Option<&Map<String, Value>>) -> Vec<String> {
+    match sec.and_then(|s| s.get("accounts")) {
+        Some(Value::Object(a)) => a.keys().filter(|k| !k.is_empty()).cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The keys of the section's `accounts` object, normalized ([`normalize_account_id`]), first occurrence kept
+/// (empty keys skipped).
+fn normalized_account_ids(sec: Option<&Map<String, Value>>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for k in written_account_ids(sec) {
+        let id = normalize_account_id(&k);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// A listed account in its channel's config: the normalized id, the channel section (schema defaults applied,
+/// [`section`]) and the key of the account's entry under `accounts`, as the channel's lookup `find` finds it.
+fn locate(
+    ctx: &Ctx,
+    ch: Channel,
+    listed: &str,
+    find: fn(Option<&Value>, &str) -> Option<String>,
+) -> (String, Option<Map<String, Value>>, Option<String>) {
+    let id = normalize_account_id(listed);
+    let sec = section(ctx, ch.id());
+    let entry_key = find(sec.as_ref().and_then(|s| s.get("accounts")), &id);
+    (id, sec, entry_key)
+}
+
+/// `accounts.<key>` of a channel section.
+fn account_entry<'a>(sec: Option<&'a Map<String, Value>>, key: Option<&str>) -> Option<&'a Value> {
+    sec?.get("accounts")?.get(key?)
+}
+
+/// Neither the channel section nor the account's merged config says `enabled: false`.
+fn account_enabled(sec: Option<&Map<String, Value>>, config: &Map<String, Value>) -> bool {
+    let off = |m: &Map<String, Value>| m.get("enabled") == Some(&Value::Bool(false));
+    !sec.is_some_and(off) && !off(config)
+}
+
+/// The account resolution of the channels whose account config is `{...channel minus accounts, ...entry}`,
+/// the entry found by [`account_entry_key`] (iMessage, Signal); `configured` decides from that config.
+fn resolve_merged(
+    ctx: &Ctx,
+    ch: Channel,
+    listed: &str,
+    configured: fn(&Map<String, Value>) -> bool,
+) -> Account {
+    let (_, sec, entry_key) = locate(ctx, ch, listed, account_entry_key);
+    let entry = account_entry(sec.as_ref(), entry_key.as_deref());
+    let config = merge(sec.as_ref(), entry, &["accounts"], &[]);
+    Account {
+        id: listed.to_string(),
+        enabled: account_enabled(sec.as_ref(), &config),
+        configured: configured(&config),
+        config,
+        entry_key,
+        nickserv_password: false,
+    }
+}
+
 /// `resolveAccountEntry`: the exact key, else the first key equal after trimming and lower-casing.
 fn account_entry_key(accounts: Option<&Value>, id: &str) -> Option<String> {
     let accounts = accounts?.as_object()?;
@@ -529,18 +607,7 @@ fn normalize_optional_account_id(raw: &str) -> Option<String> {
     let canonical = if valid {
         lower
     } else {
-        let mut out = String::new();
-        let mut in_run = false;
-        for c in lower.chars() {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-                out.push(c);
-                in_run = false;
-            } else if !in_run {
-                out.push('-');
-                in_run = true;
-            }
-        }
-        out.trim_matches('-').chars().take(64).collect()
+        dash_runs(&lower).chars().take(64).collect()
     };
     (!canonical.is_empty() && !BLOCKED_KEYS.contains(&canonical.as_str())).then_some(canonical)
 }

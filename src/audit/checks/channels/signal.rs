@@ -8,12 +8,9 @@
 //!   boolean `autoStart`.
 //! - DM entries are compared as E.164 numbers after dropping a `signal:` prefix.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{
-    account_entry_key, combine_ids, configured_default, has_value, listed_default, merge,
-    non_blank, normalize_account_id, section, source_section, Account, AccountList,
-};
+use super::{has_value, non_blank, source_section, written_account_ids, AccountList};
 use crate::audit::context::Ctx;
 use crate::config::secret::js_trim;
 
@@ -56,40 +53,15 @@ fn normalize_e164(number: &str) -> String {
 
 pub(super) fn accounts(ctx: &Ctx) -> AccountList {
     let sec = source_section(ctx, "signal");
-    let configured: Vec<String> = match sec.and_then(|s| s.get("accounts")) {
-        Some(Value::Object(a)) => a.keys().filter(|k| !k.is_empty()).cloned().collect(),
-        _ => Vec::new(),
-    };
     let implicit = has_value(sec.and_then(|s| s.get("account")));
-    let ids = combine_ids(configured, Vec::new(), implicit);
-    let default = listed_default(&ids, configured_default(sec));
-    AccountList { default, ids }
+    AccountList::new(sec, written_account_ids(sec), implicit)
 }
 
-pub(super) fn resolve(ctx: &Ctx, listed: &str) -> Account {
-    let id = normalize_account_id(listed);
-    let sec = section(ctx, "signal");
-    let accounts = sec.as_ref().and_then(|s| s.get("accounts"));
-    let entry_key = account_entry_key(accounts, &id);
-    let entry = entry_key
-        .as_deref()
-        .and_then(|k| accounts.and_then(|a| a.get(k)));
-    let config = merge(sec.as_ref(), entry, &["accounts"], &[]);
-    let enabled = sec
-        .as_ref()
-        .is_none_or(|s| s.get("enabled") != Some(&Value::Bool(false)))
-        && config.get("enabled") != Some(&Value::Bool(false));
-    let configured = ["account", "httpUrl", "cliPath", "httpHost"]
+/// Whether the merged account config counts as configured.
+pub(super) fn configured(config: &Map<String, Value>) -> bool {
+    ["account", "httpUrl", "cliPath", "httpHost"]
         .iter()
         .any(|k| non_blank(config.get(*k)))
         || config.get("httpPort").is_some_and(Value::is_number)
-        || config.get("autoStart").is_some_and(Value::is_boolean);
-    Account {
-        id: listed.to_string(),
-        enabled,
-        configured,
-        config,
-        entry_key,
-        nickserv_password: false,
-    }
+        || config.get("autoStart").is_some_and(Value::is_boolean)
 }

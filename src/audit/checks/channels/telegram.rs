@@ -14,13 +14,14 @@
 use serde_json::{Map, Value};
 
 use super::{
-    account_entry_key, combine_ids, configured_default, has_value, identity, listed_default,
-    non_blank, normalize_account_id, open_group_warning, pairing_store, secret_ref, section, shown,
-    source_section, Account, AccountList, Channel, Collector, Warning, ACCOUNTS,
+    account_enabled, account_entry, account_entry_key, combine_ids, configured_default, has_value,
+    identity, listed_default, locate, non_blank, normalize_account_id, normalized_account_ids,
+    open_group_warning, pairing_store, secret_ref, shown, source_section, Account, AccountList,
+    Channel, Collector, Warning, ACCOUNTS,
 };
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
-use crate::config::paths::default_agent_id;
+use crate::config::paths::{dash_runs, default_agent_id};
 use crate::config::secret::js_trim;
 
 /// Strip a `telegram:` / `tg:` prefix (case-insensitive).
@@ -74,38 +75,18 @@ fn bindings(src: &Value) -> Vec<(String, String)> {
 
 /// The Telegram plugin's own agent-id normalization (no length cap).
 fn normalize_agent(raw: &str) -> String {
-    let lower = js_trim(raw).to_lowercase();
-    let mut out = String::new();
-    let mut in_run = false;
-    for c in lower.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-            out.push(c);
-            in_run = false;
-        } else if !in_run {
-            out.push('-');
-            in_run = true;
-        }
-    }
-    let t = out.trim_matches('-');
+    let t = dash_runs(&js_trim(raw).to_lowercase());
     if t.is_empty() {
         "main".into()
     } else {
-        t.into()
+        t
     }
 }
 
 pub(super) fn accounts(ctx: &Ctx) -> AccountList {
     let src = &ctx.source;
     let sec = source_section(ctx, "telegram");
-    let mut configured: Vec<String> = Vec::new();
-    if let Some(Value::Object(a)) = sec.and_then(|s| s.get("accounts")) {
-        for k in a.keys().filter(|k| !k.is_empty()) {
-            let id = normalize_account_id(k);
-            if !configured.contains(&id) {
-                configured.push(id);
-            }
-        }
-    }
+    let configured = normalized_account_ids(sec);
     let bound = bindings(src);
     let mut bound_ids: Vec<String> = Vec::new();
     for (_, a) in &bound {
@@ -177,14 +158,9 @@ fn token_value(v: Option<&Value>) -> bool {
 }
 
 pub(super) fn resolve(ctx: &Ctx, listed: &str) -> Account {
-    let id = normalize_account_id(listed);
-    let sec = section(ctx, "telegram");
+    let (id, sec, entry_key) = locate(ctx, Channel::Telegram, listed, account_entry_key);
     let accounts = sec.as_ref().and_then(|s| s.get("accounts"));
-    let entry_key = account_entry_key(accounts, &id);
-    let entry = entry_key
-        .as_deref()
-        .and_then(|k| accounts.and_then(|a| a.get(k)));
-    let entry_obj = entry.and_then(Value::as_object);
+    let entry_obj = account_entry(sec.as_ref(), entry_key.as_deref()).and_then(Value::as_object);
     let base: Map<String, Value> = sec
         .as_ref()
         .map(|s| {
@@ -219,10 +195,7 @@ pub(super) fn resolve(ctx: &Ctx, listed: &str) -> Account {
     if let Some(g) = groups {
         config.insert("groups".into(), g);
     }
-    let enabled = sec
-        .as_ref()
-        .is_none_or(|s| s.get("enabled") != Some(&Value::Bool(false)))
-        && config.get("enabled") != Some(&Value::Bool(false));
+    let enabled = account_enabled(sec.as_ref(), &config);
     let root = sec.as_ref();
     // A SecretRef that did not resolve is dropped from `cfg`, but the channel still counts as configured
     // ("configured but unavailable"): look at the config before ref resolution too.
