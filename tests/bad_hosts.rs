@@ -524,3 +524,26 @@ fn corrupt_sqlite_database() {
     let r = audit(&snap);
     assert!(!r.findings.is_empty());
 }
+
+#[test]
+fn deep_json_through_an_include_chain() {
+    // Ten includes, each nesting its value 120 levels deep under the previous one: the resolved config is
+    // ~1,200 levels deep although each file is within the JSON5 parser's depth limit (128). Capture and audit
+    // run on the default 2 MiB test thread here (fleet workers have the same stack).
+    let deep = |inner: &str| format!("{}{inner}{}", "{ a: ".repeat(120), " }".repeat(120));
+    let h = Host::new(&deep("{ $include: './i1.json5' }"));
+    for i in 1..=10 {
+        h.write(
+            &format!(".openclaw/i{i}.json5"),
+            &deep(&format!("{{ $include: './i{}.json5' }}", i + 1)),
+        );
+    }
+    h.write(".openclaw/i11.json5", "{ gateway: { bind: 'lan' } }");
+    let snap = h.capture();
+    let r = audit(&snap);
+    assert!(
+        has_note(&r, "config nests deeper than 256 levels"),
+        "{:?}",
+        notes(&r)
+    );
+}
