@@ -547,3 +547,26 @@ fn deep_json_through_an_include_chain() {
         notes(&r)
     );
 }
+
+#[test]
+fn include_errors_do_not_reveal_the_real_home_with_an_alias() {
+    // `--home-alias` records paths under the home dir with another prefix; the loader's messages name the config
+    // dir and realpaths, which must be aliased too (they used to carry the real home, so the same layout captured
+    // in two places gave two different snapshots).
+    let h = Host::new("{ $include: ['../outside.json5', './link.json5'] }");
+    h.write("outside.json5", "{}");
+    symlink(h.path("outside.json5"), h.path(".openclaw/link.json5")).unwrap();
+    let snap = h.capture_with(CaptureOptions {
+        home_alias: Some("/home/user".into()),
+        ..CaptureOptions::default()
+    });
+    let raw = zstd::stream::decode_all(&snap.to_bytes().unwrap()[..]).unwrap();
+    let home = h.home().to_string_lossy().into_owned();
+    assert!(
+        !String::from_utf8_lossy(&raw).contains(&home),
+        "{:?}",
+        snap.manifest.config.includes
+    );
+    let err = snap.manifest.config.includes[0].error.as_deref().unwrap();
+    assert!(err.contains("(/home/user/.openclaw)"), "{err}");
+}

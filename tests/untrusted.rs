@@ -569,4 +569,26 @@ fn regenerate_fuzz_seeds() {
     for (name, files) in graphs {
         write(&config_dir, name, files.join("\0").as_bytes());
     }
+    // A chain through every name (deeper than the include limit), each file nesting its include a few levels.
+    let chain = [
+        "a", "b", "sub/c", "sub/d", "e", "", "f", "g", "h", "i", "j", "k",
+    ];
+    let mut files = vec!["{ x: { y: { $include: './a.json5' } } }".to_string()];
+    for (i, name) in chain.iter().enumerate() {
+        let next = chain[i + 1..].iter().find(|n| !n.is_empty());
+        files.push(match (name.is_empty(), next) {
+            (true, _) => String::new(),
+            (false, Some(n)) => {
+                let up = if name.starts_with("sub/") {
+                    "../"
+                } else {
+                    "./"
+                };
+                let ext = if *n == "e" { "json" } else { "json5" };
+                format!("{{ l: [{{ $include: '{up}{n}.{ext}' }}] }}")
+            }
+            (false, None) => "{ leaf: true }".to_string(),
+        });
+    }
+    write(&config_dir, "inc-chain", files.join("\0").as_bytes());
 }

@@ -1,7 +1,7 @@
 //! Config parsing: JSON5 (parse, error rendering, redaction) and `$include` resolution with an in-memory include
 //! source. The input is NUL-separated texts: the root config `/cfg/openclaw.json`, then the files named in
-//! `NAMES` (a `$include` of `./a.json5` from the root finds the second chunk). `/other/…` lies outside the
-//! allowed root, so the loader refuses it.
+//! `NAMES` (a `$include` of `./a.json5` from the root finds the second chunk; enough names for a chain deeper
+//! than the include limit). `/other/…` lies outside the allowed root, so the loader refuses it.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use clawprint::config::{env, json5, load, redact::Redactor};
 use libfuzzer_sys::fuzz_target;
 
-const NAMES: [&str; 7] = [
+const NAMES: [&str; 13] = [
     "/cfg/openclaw.json",
     "/cfg/a.json5",
     "/cfg/b.json5",
@@ -17,6 +17,12 @@ const NAMES: [&str; 7] = [
     "/cfg/sub/d.json5",
     "/cfg/e.json",
     "/other/x.json5",
+    "/cfg/f.json5",
+    "/cfg/g.json5",
+    "/cfg/h.json5",
+    "/cfg/i.json5",
+    "/cfg/j.json5",
+    "/cfg/k.json5",
 ];
 
 struct Mem(BTreeMap<&'static str, String>);

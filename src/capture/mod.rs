@@ -218,6 +218,16 @@ impl Capturer<'_> {
         }
     }
 
+    /// Free text (a message) as recorded: every path under the home dir in it written with the home alias, as
+    /// [`Self::rec_str`] does for a whole path (the loader's messages name the config dir and realpaths).
+    fn rec_text(&self, s: &str) -> String {
+        let home = self.loc.home.to_string_lossy();
+        match &self.opts.home_alias {
+            Some(alias) if home.len() > 1 => s.replace(&format!("{home}/"), &format!("{alias}/")),
+            _ => s.to_string(),
+        }
+    }
+
     /// An environment value as recorded: paths (aliased) for the plain names, a marker for everything else.
     fn env_record(&mut self, name: &str, value: &str) -> String {
         if PLAIN_ENV.contains(&name) {
@@ -445,7 +455,7 @@ impl Capturer<'_> {
                     .get(&d.path)
                     .cloned()
                     .flatten()
-                    .map(|e| self.rec_str(&e)),
+                    .map(|e| self.rec_text(&e)),
             });
         }
 
@@ -601,7 +611,10 @@ impl Capturer<'_> {
                     self.diag(
                         p,
                         "include.refused",
-                        format!("OpenClaw's loader refuses this include: {e}"),
+                        format!(
+                            "OpenClaw's loader refuses this include: {}",
+                            self.rec_text(e)
+                        ),
                     );
                 }
                 src.texts.insert(d.path.clone(), text);
