@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use clawprint::audit;
+use clawprint::diff;
 use clawprint::report;
 use clawprint::snapshot::{archive, Manifest, Meta, Snapshot, FORMAT_VERSION};
 use zstd::zstd_safe::{CCtx, CParameter};
@@ -29,6 +30,26 @@ pub fn exercise(snap: &Snapshot) {
     let _ = report::json::render(&r, 0);
     let _ = report::sarif::audit(&r, snap);
     let _ = report::text::show(snap);
+    // `clawprint diff` against an empty host, both ways: finding and host changes, rendered.
+    let this = diff::Input::from_snapshot(snap.clone(), "fuzz");
+    let empty = diff::Input::from_snapshot(empty_snapshot(), "empty");
+    for (old, new) in [(&empty, &this), (&this, &empty)] {
+        let d = diff::diff(old, new);
+        let _ = report::diff::render(&d);
+        let _ = report::sarif::diff(&d, old, new);
+        let _ = serde_json::to_string(&d);
+    }
+}
+
+fn empty_snapshot() -> Snapshot {
+    Snapshot {
+        manifest: Manifest {
+            format: FORMAT_VERSION,
+            ..Manifest::default()
+        },
+        blobs: BTreeMap::new(),
+        meta: Meta::default(),
+    }
 }
 
 /// A zstd frame as the snapshot writer makes it (checksum and content size on), around arbitrary bytes: lets the
