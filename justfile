@@ -37,6 +37,18 @@ bless:
 docs:
     CLAWPRINT_BLESS=1 cargo test --locked --test docs
 
+# Fuzz each target (snapshot_decode, manifest_parse, config_parse) for SECS seconds, one after another, on one core.
+# Needs nightly and `cargo install cargo-fuzz`; corpus in fuzz/corpus/, crashes in fuzz/artifacts/ (README).
+fuzz SECS="60":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    for t in snapshot_decode manifest_parse config_parse; do
+        mkdir -p fuzz/corpus/$t fuzz/artifacts/$t
+        echo "== fuzz $t ({{SECS}} s)"
+        cargo +nightly fuzz run --sanitizer none $t fuzz/corpus/$t fuzz/seeds/$t -- \
+            -max_total_time={{SECS}} -rss_limit_mb=2048 -timeout=20 -artifact_prefix=fuzz/artifacts/$t/
+    done
+
 # Full CI locally
 ci:
     bash .ci/run

@@ -51,8 +51,9 @@ fn reference_problem_paths(case: &Path) -> Vec<String> {
 fn refusal_paths(report: &clawprint::audit::Report, config_path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for n in &report.notes {
-        // Capture reports an unparseable config itself ("… (OpenClaw refuses this config)").
-        if n.message.ends_with("(OpenClaw refuses this config)")
+        // Capture reports an unparseable config itself ("OpenClaw refuses this config: <file:line:col and caret>").
+        if (n.message.ends_with("(OpenClaw refuses this config)")
+            || n.message.starts_with("OpenClaw refuses this config"))
             && !out.contains(&"<root>".to_string())
         {
             out.push("<root>".to_string());

@@ -136,6 +136,29 @@ pub fn read_regular(path: &Path, limit: u64, follow: bool) -> Result<Vec<u8>, Re
     Ok(buf)
 }
 
+/// A path as a snapshot records it. A UTF-8 path is its text. In any other path, every byte that is not part of
+/// valid UTF-8 is written as U+FFFD (the replacement character) followed by the byte's two lowercase hex digits:
+/// `bad\xff.json` → `bad\u{FFFD}ff.json`. Two distinct names therefore stay distinct and the exact bytes can be
+/// read back, where a lossy conversion would merge them. The flag says whether anything was escaped (the capture
+/// then records a `path.not_utf8` diagnostic, so escaped paths are marked).
+pub fn path_text(path: &Path) -> (std::borrow::Cow<'_, str>, bool) {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.into(), false);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push('\u{FFFD}');
+            let _ = write!(out, "{b:02x}");
+        }
+    }
+    (out.into(), true)
+}
+
 pub fn current_uid_gid() -> (u32, u32) {
     // SAFETY: getuid/getgid cannot fail and touch no memory.
     unsafe { (libc::getuid(), libc::getgid()) }

@@ -216,13 +216,23 @@ impl IncludeSource for HostIncludes {
 
 impl Capturer<'_> {
     fn rec(&self, p: &Path) -> String {
-        self.rec_str(&p.to_string_lossy())
+        self.rec_str(&hostfs::path_text(p).0)
     }
 
     fn rec_str(&self, s: &str) -> String {
         let home = self.loc.home.to_string_lossy();
         match &self.opts.home_alias {
             Some(alias) if load::is_inside(&home, s) => format!("{alias}{}", &s[home.len()..]),
+            _ => s.to_string(),
+        }
+    }
+
+    /// Free text (a message) as recorded: every path under the home dir in it written with the home alias, as
+    /// [`Self::rec_str`] does for a whole path (the loader's messages name the config dir and realpaths).
+    fn rec_text(&self, s: &str) -> String {
+        let home = self.loc.home.to_string_lossy();
+        match &self.opts.home_alias {
+            Some(alias) if home.len() > 1 => s.replace(&format!("{home}/"), &format!("{alias}/")),
             _ => s.to_string(),
         }
     }
@@ -266,7 +276,8 @@ impl Capturer<'_> {
 
     /// Record one path's `lstat` (and, for a link, what it points at). Missing paths record nothing.
     fn record(&mut self, path: &Path) -> Option<FileKind> {
-        let key = path.to_string_lossy().into_owned();
+        let (key, escaped) = hostfs::path_text(path);
+        let key = key.into_owned();
         if let Some(e) = self.files.get(&key) {
             return Some(e.kind);
         }
@@ -301,6 +312,13 @@ impl Capturer<'_> {
         }
         let kind = entry.kind;
         self.files.insert(key, entry);
+        if escaped {
+            self.diag(
+                path,
+                "path.not_utf8",
+                "path is not UTF-8: recorded with each invalid byte as U+FFFD and its two hex digits",
+            );
+        }
         Some(kind)
     }
 
@@ -322,7 +340,7 @@ impl Capturer<'_> {
                 match self.redactor.redact_json5(&text) {
                     Some(redacted) => {
                         let hash = Snapshot::add_blob(&mut self.blobs, redacted.into_bytes());
-                        if let Some(e) = self.files.get_mut(&*path.to_string_lossy()) {
+                        if let Some(e) = self.files.get_mut(&*hostfs::path_text(path).0) {
                             e.blob = Some(hash);
                         }
                     }
@@ -367,13 +385,12 @@ impl Capturer<'_> {
         let raw: Value = match config_text.as_deref().map(json5::parse) {
             Some(Ok(node)) => node.to_json(),
             Some(Err(e)) => {
+                let text = config_text.as_deref().unwrap_or_default();
+                let shown = parse_error_note(text, &e, &self.rec(&loc.config_path));
                 self.diag(
                     &loc.config_path,
                     "config.parse",
-                    format!(
-                        "{}:{}: {} (OpenClaw refuses this config)",
-                        e.line, e.col, e.message
-                    ),
+                    format!("OpenClaw refuses this config: {shown}"),
                 );
                 Value::Object(Default::default())
             }
@@ -458,7 +475,7 @@ impl Capturer<'_> {
                     .get(&d.path)
                     .cloned()
                     .flatten()
-                    .map(|e| self.rec_str(&e)),
+                    .map(|e| self.rec_text(&e)),
             });
         }
 
@@ -672,13 +689,24 @@ impl Capturer<'_> {
                 grew = true;
                 let p = Path::new(&d.path);
                 let read = hostfs::read_regular(p, INCLUDE_MAX_BYTES, true);
-                let error = loader_verdict(p, &root_dir, &root_real, &roots, read.as_ref().err());
+                let mut error =
+                    loader_verdict(p, &root_dir, &root_real, &roots, read.as_ref().err());
                 let text = read.ok().and_then(|b| String::from_utf8(b).ok());
+                // A file the loader would read but cannot parse: it refuses the config, at this line and column.
+                if let (None, Some(t)) = (&error, &text) {
+                    if let Err(e) = json5::parse(t) {
+                        let shown = parse_error_note(t, &e, &self.rec_str(&d.path));
+                        error = Some(format!("include file does not parse: {shown}"));
+                    }
+                }
                 if let Some(e) = &error {
                     self.diag(
                         p,
                         "include.refused",
-                        format!("OpenClaw's loader refuses this include: {e}"),
+                        format!(
+                            "OpenClaw's loader refuses this include: {}",
+                            self.rec_text(e)
+                        ),
                     );
                 }
                 src.texts.insert(d.path.clone(), text);
@@ -690,6 +718,48 @@ impl Capturer<'_> {
             }
         }
     }
+}
+
+/// A JSON5 syntax error for a capture diagnostic: `path:line:col: message`, then the offending line and a caret
+/// under the column. The file could not be parsed, so it cannot be redacted, and it may hold secrets: every
+/// character of the quoted line other than ASCII punctuation and blanks is masked as `x`, and so is any source
+/// text the message echoes between quotes. The diagnostic keeps where the error is and the line's shape, never
+/// its words.
+fn parse_error_note(text: &str, e: &json5::ParseError, path: &str) -> String {
+    fn mask(c: char) -> char {
+        if c.is_ascii_punctuation() || matches!(c, ' ' | '\t' | '\n' | '\r') {
+            c
+        } else {
+            'x'
+        }
+    }
+    // One byte per char: the masked offset is the number of chars before the error.
+    let masked: String = text.chars().map(mask).collect();
+    let offset = text
+        .get(..e.offset)
+        .map_or(masked.len(), |before| before.chars().count());
+    let mut quoted = false;
+    let message = e
+        .message
+        .chars()
+        .map(|c| {
+            if c == '\'' {
+                quoted = !quoted;
+                c
+            } else if quoted {
+                mask(c)
+            } else {
+                c
+            }
+        })
+        .collect();
+    json5::ParseError {
+        message,
+        offset,
+        line: e.line,
+        col: e.col,
+    }
+    .render(&masked, path)
 }
 
 /// The config loader's rules for reading an include: inside the config dir or an `OPENCLAW_INCLUDE_ROOTS` entry

@@ -53,13 +53,7 @@ pub(super) fn walk(c: &mut Capturer<'_>, root: &Path, limit: u64) -> WalkFacts {
                 return facts;
             }
             let path = dir.join(&name);
-            if name.to_str().is_none() {
-                c.diag(
-                    &path,
-                    "path.not_utf8",
-                    "file name is not UTF-8; recorded with replacement characters",
-                );
-            }
+            // (A name that is not UTF-8 is recorded escaped, with a `path.not_utf8` diagnostic: see `record`.)
             if let Some(FileKind::Dir) = c.record(&path) {
                 subdirs.push(path);
             }

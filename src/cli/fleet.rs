@@ -26,7 +26,12 @@ pub struct Outcome {
 
 /// Decode, verify and audit one snapshot's bytes into its JSON line. Never panics on bad input.
 pub fn audit_one(path: &str, bytes: &[u8]) -> Outcome {
-    let snap = match Snapshot::from_bytes(bytes, &archive::Limits::default()) {
+    audit_one_limited(path, bytes, &archive::Limits::default())
+}
+
+/// [`audit_one`] with the given snapshot limits.
+pub fn audit_one_limited(path: &str, bytes: &[u8], limits: &archive::Limits) -> Outcome {
+    let snap = match Snapshot::from_bytes(bytes, limits) {
         Ok(s) => s,
         Err(e) => return error_line(path, &e.to_string()),
     };
@@ -99,19 +104,13 @@ pub fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let limit = archive::Limits::default().max_compressed;
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > limit {
-        return Err(format!(
-            "{} bytes, over the {limit}-byte snapshot limit",
-            meta.len()
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+    // Bounded even if the file grows after the check.
+    super::read_bounded(path, limit).map_err(|e| e.message)
 }
 
 pub fn run(
@@ -120,6 +119,7 @@ pub fn run(
     summary: bool,
     fail: Option<Severity>,
 ) -> Result<ExitCode, CliError> {
+    let limits = super::limits()?;
     let paths = expand(args);
     if paths.is_empty() {
         return Err(CliError::new(ExitCode::Usage, "no snapshots found")
@@ -149,13 +149,13 @@ pub fn run(
     std::thread::scope(|s| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, paths) = (&next, &paths);
+            let (next, paths, limits) = (&next, &paths, &limits);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(p) = paths.get(i) else { break };
                 let shown = p.to_string_lossy();
-                let outcome = match read_limited(p) {
-                    Ok(bytes) => audit_one(&shown, &bytes),
+                let outcome = match read_limited(p, limits.max_compressed) {
+                    Ok(bytes) => audit_one_limited(&shown, &bytes, limits),
                     Err(e) => error_line(&shown, &e),
                 };
                 if tx.send((i, outcome)).is_err() {

@@ -296,36 +296,80 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::Ok)
 }
 
-/// Read and verify a snapshot file, mapping problems to exit code 3.
-pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
-    let limits = archive::Limits::default();
-    let meta = std::fs::metadata(path).map_err(|e| {
+/// Snapshot limits: the defaults, with the overrides of `CLAWPRINT_LIMITS` (a bad value is a usage error).
+pub fn limits() -> Result<archive::Limits, CliError> {
+    let name = archive::LIMITS_ENV;
+    match std::env::var(name) {
+        Ok(spec) => archive::Limits::with_overrides(&spec)
+            .map_err(|e| CliError::new(ExitCode::Usage, format!("{name}: {e}"))),
+        Err(std::env::VarError::NotPresent) => Ok(archive::Limits::default()),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::new(
+            ExitCode::Usage,
+            format!("{name} is not valid UTF-8"),
+        )),
+    }
+}
+
+/// Read `path`, but never more than `limit` bytes: a larger file, or an endless input (`/dev/zero`, a pipe), is
+/// refused at the limit instead of filling memory.
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         CliError::new(
             ExitCode::Usage,
             format!("cannot read {}: {e}", path.display()),
         )
-    })?;
-    if meta.len() > limits.max_compressed {
-        return Err(CliError::new(
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let too_large = |size: String| {
+        CliError::new(
             ExitCode::Integrity,
             format!(
-                "{}: {} bytes, over the {}-byte snapshot limit",
-                path.display(),
-                meta.len(),
-                limits.max_compressed
+                "{}: snapshot file is {size} bytes, over the max_compressed limit of {limit} bytes",
+                path.display()
             ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        CliError::new(
-            ExitCode::Usage,
-            format!("cannot read {}: {e}", path.display()),
         )
-    })?;
-    Snapshot::from_bytes(&bytes, &limits).map_err(|e| {
-        CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()))
-            .hint("the file is damaged or was not written by clawprint; capture the host again")
-    })
+        .hint(limit_hint("max_compressed"))
+    };
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large(meta.len().to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(format!("more than {limit}")));
+    }
+    Ok(bytes)
+}
+
+fn limit_hint(name: &str) -> String {
+    format!(
+        "if you trust this file, raise the limit, e.g. {}={name}=<size> (see docs/snapshot-container.md)",
+        archive::LIMITS_ENV
+    )
+}
+
+/// The exit-3 error for a snapshot that failed verification.
+fn integrity_error(path: &Path, e: &crate::snapshot::SnapshotError) -> CliError {
+    let err = CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()));
+    match e {
+        crate::snapshot::SnapshotError::Archive(a) if a.limit_name().is_some() => {
+            err.hint(limit_hint(a.limit_name().unwrap_or_default()))
+        }
+        _ => {
+            err.hint("the file is damaged or was not written by clawprint; capture the host again")
+        }
+    }
+}
+
+/// Read and verify a snapshot file, mapping problems to exit code 3.
+pub fn read_snapshot(path: &Path) -> Result<Snapshot, CliError> {
+    let limits = limits()?;
+    let bytes = read_bounded(path, limits.max_compressed)?;
+    Snapshot::from_bytes(&bytes, &limits).map_err(|e| integrity_error(path, &e))
 }
 
 fn now_ms() -> u64 {
@@ -404,19 +448,16 @@ fn fail_threshold(f: FailOn) -> Option<Severity> {
 }
 
 fn read_input(path: &Path) -> Result<crate::diff::Input, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        CliError::new(
-            ExitCode::Usage,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
+    let limits = limits()?;
+    let bytes = read_bounded(path, limits.max_compressed)?;
     let label = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    crate::diff::Input::from_bytes(&bytes, &label).map_err(|e| {
-        CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()))
-            .hint("give a snapshot written by `clawprint capture` or a report from `audit --json`")
+    crate::diff::Input::from_bytes_limited(&bytes, &label, &limits).map_err(|e| match e {
+        crate::diff::InputError::Snapshot(e) => integrity_error(path, &e),
+        e => CliError::new(ExitCode::Integrity, format!("{}: {e}", path.display()))
+            .hint("give a snapshot written by `clawprint capture` or a report from `audit --json`"),
     })
 }
 

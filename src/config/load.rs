@@ -13,6 +13,12 @@ use super::json5;
 /// Include files nest at most this deep (the reference's limit).
 pub const MAX_INCLUDE_DEPTH: usize = 10;
 
+/// Arrays and objects of the resolved config nest at most this deep. Each file is within the JSON5 parser's limit
+/// (128), but a chain of includes, each placed deep inside the previous one, could add up to ~1,400 levels, enough
+/// for the recursive code over the resolved tree to overflow a 2 MiB thread stack. Deeper parts are dropped with a
+/// load problem; no real config comes near.
+pub const MAX_RESOLVED_DEPTH: usize = 256;
+
 /// Where include texts come from.
 pub trait IncludeSource {
     /// The text of the file at a normalized path, if it can be read at all (discovery uses any readable file).
@@ -186,10 +192,43 @@ pub fn deep_merge(target: Value, source: Value) -> Value {
 struct Resolver<'a> {
     src: &'a dyn IncludeSource,
     problems: Vec<LoadProblem>,
+    /// Nesting level of the value being resolved, in the resolved tree.
+    level: usize,
+    /// The config went deeper than [`MAX_RESOLVED_DEPTH`] (reported once).
+    too_deep: bool,
 }
 
 impl Resolver<'_> {
     fn process(&mut self, v: &Value, base: &str, visited: &[String], depth: usize) -> Value {
+        if !(v.is_array() || v.is_object()) {
+            return v.clone();
+        }
+        if self.level >= MAX_RESOLVED_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.problem(
+                    base,
+                    format!(
+                        "config nests deeper than {MAX_RESOLVED_DEPTH} levels once includes are resolved; \
+                         the deeper part is ignored"
+                    ),
+                );
+            }
+            return Value::Null;
+        }
+        self.level += 1;
+        let out = self.process_container(v, base, visited, depth);
+        self.level -= 1;
+        out
+    }
+
+    fn process_container(
+        &mut self,
+        v: &Value,
+        base: &str,
+        visited: &[String],
+        depth: usize,
+    ) -> Value {
         match v {
             Value::Array(items) => Value::Array(
                 items
@@ -337,6 +376,8 @@ pub fn load(
     let mut r = Resolver {
         src,
         problems: Vec::new(),
+        level: 0,
+        too_deep: false,
     };
     let source = r.process(&raw, config_path, &[normalize(config_path)], 0);
     let mut env = process_env.clone();
@@ -455,6 +496,55 @@ mod tests {
         assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
         assert!(l.problems[0].message.contains("circular"));
         assert_eq!(l.source["x"], json!({"k": 1}));
+    }
+
+    #[test]
+    fn resolved_depth_is_bounded_across_includes() {
+        // Each file nests 100 levels, then includes the next: 500 levels in all, cut at MAX_RESOLVED_DEPTH.
+        let deep = |inner: &str| format!("{}{inner}{}", "{a:".repeat(100), "}".repeat(100));
+        let texts: Vec<(String, String)> = (1..=4)
+            .map(|i| {
+                (
+                    format!("/c/i{i}.json5"),
+                    deep(&format!("{{$include: './i{}.json5'}}", i + 1)),
+                )
+            })
+            .chain([("/c/i5.json5".to_string(), "{leaf: 1}".to_string())])
+            .collect();
+        let src = Files(texts.into_iter().collect());
+        let root = json5::parse(&deep("{$include: './i1.json5'}"))
+            .unwrap()
+            .to_json();
+        let l = load(root, "/c/o.json", &src, &BTreeMap::new(), &BTreeMap::new());
+        let deeper = l
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("deeper than 256"));
+        assert_eq!(deeper.count(), 1, "{:?}", l.problems);
+        let mut v = &l.source;
+        let mut levels = 0;
+        while let Some(next) = v.get("a") {
+            v = next;
+            levels += 1;
+        }
+        // (Each `{$include}` object counts as a level of its own while its content is resolved.)
+        assert!(
+            (MAX_RESOLVED_DEPTH - 4..MAX_RESOLVED_DEPTH).contains(&levels),
+            "{levels}"
+        );
+        assert!(v.is_null());
+        // Within the limit nothing changes.
+        let src = files(&[("/c/i.json5", &deep("{leaf: 1}"))]);
+        let l = load(
+            json5::parse(&deep("{$include: './i.json5'}"))
+                .unwrap()
+                .to_json(),
+            "/c/o.json",
+            &src,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+        );
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
     }
 
     #[test]

@@ -37,8 +37,17 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 impl Input {
     /// Read an input from its bytes, deciding by content whether it is a snapshot or a report.
     pub fn from_bytes(bytes: &[u8], label: &str) -> Result<Input, InputError> {
+        Input::from_bytes_limited(bytes, label, &archive::Limits::default())
+    }
+
+    /// [`Input::from_bytes`] with the given snapshot limits.
+    pub fn from_bytes_limited(
+        bytes: &[u8],
+        label: &str,
+        limits: &archive::Limits,
+    ) -> Result<Input, InputError> {
         if bytes.starts_with(&ZSTD_MAGIC) {
-            let snap = Snapshot::from_bytes(bytes, &archive::Limits::default())?;
+            let snap = Snapshot::from_bytes(bytes, limits)?;
             return Ok(Input::from_snapshot(snap, label));
         }
         let v: Value = serde_json::from_slice(bytes).map_err(InputError::NotJson)?;

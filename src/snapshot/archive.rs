@@ -38,8 +38,14 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 const TAR_MAX_SIZE: u64 = 0o777_7777_7777;
 
 /// Resource limits for [`decode`]. All checks happen before the corresponding
-/// memory is committed.
-#[derive(Clone, Debug)]
+/// memory is committed. The defaults fit a 200,000-file host with room to spare;
+/// the CLI lets a user change any of them with [`LIMITS_ENV`] (see
+/// [`Limits::with_overrides`] and `docs/snapshot-container.md`).
+///
+/// JSON nesting depth is bounded too, but not here: `manifest.json` and
+/// `meta.json` are parsed by serde_json, which refuses nesting deeper than 128
+/// levels, and config texts by `config::json5` (`DEFAULT_MAX_DEPTH`, 128).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum size of the `.clawsnap` file itself.
     pub max_compressed: u64,
@@ -67,6 +73,78 @@ impl Default for Limits {
             window_log_max: 27,
         }
     }
+}
+
+/// Environment variable the CLI reads limit overrides from, e.g.
+/// `CLAWPRINT_LIMITS=max_manifest_size=256MiB,max_decompressed=2GiB`.
+pub const LIMITS_ENV: &str = "CLAWPRINT_LIMITS";
+
+/// Range of `window_log_max` that zstd accepts (`ZSTD_WINDOWLOG_ABSOLUTEMIN` ..= `ZSTD_WINDOWLOG_MAX_64`).
+pub const WINDOW_LOG_RANGE: std::ops::RangeInclusive<u32> = 10..=31;
+
+impl Limits {
+    /// The default limits with `spec`'s overrides applied: comma-separated
+    /// `name=value` pairs, names as the fields of [`Limits`], sizes in bytes with an
+    /// optional `KiB`, `MiB` or `GiB` suffix (`window_log_max` and `max_entries` are
+    /// plain numbers). Whitespace around items is ignored; an empty spec changes
+    /// nothing. The error says which item is wrong and why.
+    pub fn with_overrides(spec: &str) -> Result<Limits, String> {
+        let mut l = Limits::default();
+        for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (name, value) = item
+                .split_once('=')
+                .map(|(n, v)| (n.trim(), v.trim()))
+                .ok_or_else(|| format!("`{item}`: expected name=value"))?;
+            let bad = |why: &str| format!("`{item}`: {why}");
+            match name {
+                "max_compressed" => l.max_compressed = parse_size(value).map_err(bad)?,
+                "max_decompressed" => l.max_decompressed = parse_size(value).map_err(bad)?,
+                "max_entry_size" => l.max_entry_size = parse_size(value).map_err(bad)?,
+                "max_manifest_size" => l.max_manifest_size = parse_size(value).map_err(bad)?,
+                "max_entries" => {
+                    l.max_entries = value
+                        .parse()
+                        .map_err(|_| bad("not a whole number of entries"))?
+                }
+                "window_log_max" => {
+                    let v: u32 = value.parse().map_err(|_| bad("not a whole number"))?;
+                    if !WINDOW_LOG_RANGE.contains(&v) {
+                        return Err(bad(&format!(
+                            "zstd supports {} to {}",
+                            WINDOW_LOG_RANGE.start(),
+                            WINDOW_LOG_RANGE.end()
+                        )));
+                    }
+                    l.window_log_max = v;
+                }
+                _ => {
+                    return Err(bad(
+                        "unknown limit; known are max_compressed, max_decompressed, max_entries, \
+                         max_entry_size, max_manifest_size, window_log_max",
+                    ))
+                }
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// `123`, `64KiB`, `512MiB`, `2GiB` (also `K`/`M`/`G`, `KB`/`MB`/`GB`: all binary).
+fn parse_size(value: &str) -> Result<u64, &'static str> {
+    let digits = value.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = value[digits.len()..].to_ascii_lowercase();
+    let shift = match unit.as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err("unknown unit; use KiB, MiB or GiB"),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| "not a size (e.g. 512MiB)")?;
+    n.checked_mul(1 << shift).ok_or("too large")
 }
 
 /// Archive contents: entry name → entry bytes, in canonical (byte) order.
@@ -252,6 +330,20 @@ pub enum ArchiveError {
 }
 
 impl ArchiveError {
+    /// The [`Limits`] field this error enforces, for errors that are a limit being hit (a file that may be fine
+    /// but is larger than the reader allows), `None` for every other error.
+    pub fn limit_name(&self) -> Option<&'static str> {
+        Some(match self {
+            ArchiveError::CompressedTooLarge { .. } => "max_compressed",
+            ArchiveError::DecompressedTooLarge { .. } => "max_decompressed",
+            ArchiveError::TooManyEntries { .. } => "max_entries",
+            ArchiveError::EntryTooLarge { .. } => "max_entry_size",
+            ArchiveError::ManifestTooLarge { .. } => "max_manifest_size",
+            ArchiveError::ZstdWindowTooLarge { .. } => "window_log_max",
+            _ => return None,
+        })
+    }
+
     /// Errors that come from the zstd layer (as opposed to the tar/content layer).
     fn is_zstd_layer(&self) -> bool {
         matches!(
@@ -1816,6 +1908,56 @@ mod tests {
             "blobs/af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
         );
         assert!(check_name(n.as_bytes()).is_ok());
+    }
+
+    // ---- limit overrides ---------------------------------------------------------
+
+    #[test]
+    fn overrides_parse_sizes_and_names() {
+        assert_eq!(Limits::with_overrides("").unwrap(), lim());
+        assert_eq!(Limits::with_overrides(" , ").unwrap(), lim());
+        let l = Limits::with_overrides(
+            "max_compressed=1GiB, max_decompressed=2g,max_entry_size=10KB,max_manifest_size=123,\
+             max_entries=7,window_log_max=31",
+        )
+        .unwrap();
+        assert_eq!(
+            l,
+            Limits {
+                max_compressed: 1 << 30,
+                max_decompressed: 2 << 30,
+                max_entries: 7,
+                max_entry_size: 10 << 10,
+                max_manifest_size: 123,
+                window_log_max: 31,
+            }
+        );
+        for (bad, why) in [
+            ("max_entries", "expected name=value"),
+            ("max_things=1", "unknown limit"),
+            ("max_compressed=1TiB", "unknown unit"),
+            ("max_compressed=-1", "not a size"),
+            ("max_compressed=99999999999999GiB", "too large"),
+            ("max_entries=1k", "not a whole number"),
+            ("window_log_max=9", "zstd supports 10 to 31"),
+            ("window_log_max=32", "zstd supports 10 to 31"),
+        ] {
+            let err = Limits::with_overrides(bad).unwrap_err();
+            assert!(err.contains(why) && err.contains(bad), "{bad}: {err}");
+        }
+        // Every accepted window_log_max is one zstd takes (a small one may be too small for the frame).
+        let bytes = encode(&sample()).unwrap();
+        for w in WINDOW_LOG_RANGE {
+            let l = Limits {
+                window_log_max: w,
+                ..lim()
+            };
+            match decode(&bytes, &l) {
+                Ok(_) | Err(ArchiveError::ZstdWindowTooLarge { .. }) => {}
+                Err(e) => panic!("window_log_max {w}: {e}"),
+            }
+        }
+        assert!(decode(&bytes, &lim()).is_ok());
     }
 
     // ---- properties ------------------------------------------------------------
