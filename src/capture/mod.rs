@@ -16,6 +16,7 @@ mod hooks;
 mod sandbox;
 mod secrets;
 mod skills;
+mod table;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -183,7 +184,7 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
             Redactor::disabled()
         },
         blobs: BTreeMap::new(),
-        files: BTreeMap::new(),
+        files: table::FileTable::default(),
         diagnostics: BTreeSet::new(),
         state_db: None,
         plain_vars: BTreeSet::new(),
@@ -198,7 +199,7 @@ struct Capturer<'a> {
     redactor: Redactor,
     blobs: BTreeMap<String, Vec<u8>>,
     /// Real path → entry (path field already aliased).
-    files: BTreeMap<String, FileEntry>,
+    files: table::FileTable,
     diagnostics: BTreeSet<Diagnostic>,
     /// Facts of `<stateDir>/state/openclaw.sqlite` once read (install records live there on the spec's host).
     state_db: Option<sqlite::StateFacts>,
@@ -279,7 +280,32 @@ impl Capturer<'_> {
         if let Some(e) = self.files.get(&key) {
             return Some(e.kind);
         }
-        let st = match hostfs::lstat(path) {
+        self.record_stat(path, key, hostfs::lstat(path))
+    }
+
+    /// Record `path` (`key`: its lossy text) from an `lstat` already taken.
+    fn record_stat(
+        &mut self,
+        path: &Path,
+        key: String,
+        lstat: std::io::Result<hostfs::Stat>,
+    ) -> Option<FileKind> {
+        let rec = self.rec_str(&key);
+        let entry = self.entry_of(path, rec, lstat)?;
+        let kind = entry.kind;
+        self.files.insert(key, entry);
+        Some(kind)
+    }
+
+    /// The entry of `path` (recorded as `rec`) from its `lstat`; None (and a diagnostic unless it is simply
+    /// missing) when the lstat failed.
+    fn entry_of(
+        &mut self,
+        path: &Path,
+        rec: String,
+        lstat: std::io::Result<hostfs::Stat>,
+    ) -> Option<FileEntry> {
+        let st = match lstat {
             Ok(st) => st,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
@@ -289,7 +315,7 @@ impl Capturer<'_> {
         };
         let (uid, gid) = self.owner(st.uid, st.gid);
         let mut entry = FileEntry {
-            path: self.rec(path),
+            path: rec,
             kind: st.kind,
             mode: st.mode,
             uid,
@@ -308,9 +334,7 @@ impl Capturer<'_> {
                 realpath: hostfs::realpath(path).ok().map(|p| self.rec(&p)),
             });
         }
-        let kind = entry.kind;
-        self.files.insert(key, entry);
-        Some(kind)
+        Some(entry)
     }
 
     /// Read and redact a small JSON/JSON5 file, storing it as the file entry's blob.
@@ -521,12 +545,11 @@ impl Capturer<'_> {
         self.capture_json_content(&approvals, true);
         // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
         let mut databases = Vec::new();
-        let db_paths: Vec<String> = self
+        // (A recorded path ends as its real path does: the home alias replaces a prefix.)
+        let mut db_paths = self
             .files
-            .iter()
-            .filter(|(real, e)| e.kind == FileKind::File && is_database_name(real))
-            .map(|(real, _)| real.clone())
-            .collect();
+            .reals_where(|e| e.kind == FileKind::File && is_database_name(&e.path));
+        db_paths.sort();
         for real in db_paths {
             let facts = sqlite::read_database(Path::new(&real));
             if Path::new(&real) == loc.state_dir.join("state").join("openclaw.sqlite") {
@@ -562,9 +585,8 @@ impl Capturer<'_> {
         }
         self.capture_json_content(&loc.state_dir.join("plugins").join("installs.json"), false);
 
-        let mut files: Vec<FileEntry> = std::mem::take(&mut self.files).into_values().collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files.dedup_by(|a, b| a.path == b.path);
+        // Sorted by recorded path; of two real paths recorded as one, the smaller is kept.
+        let files = std::mem::take(&mut self.files).into_sorted();
 
         let manifest = Manifest {
             format: FORMAT_VERSION,

@@ -264,8 +264,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
     let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker)?;
-    let id = snap.id();
-    let bytes = snap.to_bytes().context("cannot encode the snapshot")?;
+    let (id, bytes) = snap.encode().context("cannot encode the snapshot")?;
     let out = a
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{}-{}.clawsnap", a.label, &id[..12])));

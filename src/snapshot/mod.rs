@@ -109,13 +109,21 @@ impl Snapshot {
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, SnapshotError> {
+        self.encode().map(|(_, bytes)| bytes)
+    }
+
+    /// The id and the file bytes, from one serialization of the manifest (a big manifest costs as much to
+    /// serialize as the rest of the encoding).
+    pub fn encode(&self) -> Result<(String, Vec<u8>), SnapshotError> {
+        let manifest = self.manifest_bytes();
+        let id = blake3::hash(&manifest).to_hex().to_string();
         let mut entries = archive::Entries::new();
-        entries.insert("manifest.json".into(), self.manifest_bytes());
+        entries.insert("manifest.json".into(), manifest);
         entries.insert("meta.json".into(), canonical::to_vec(&self.meta));
         for (hash, bytes) in &self.blobs {
             entries.insert(format!("blobs/{hash}"), bytes.clone());
         }
-        Ok(archive::encode(&entries)?)
+        Ok((id, archive::encode(&entries)?))
     }
 
     /// Decode and verify an untrusted snapshot: container limits, blob hashes, manifest schema and canonical
