@@ -8,12 +8,13 @@
 #
 #   usage: bench/capture-budgets.sh [RUNS]      (default 11 runs of each command, after one warm-up each)
 #   env: CLAWPRINT (binary; default target/release/clawprint, built if missing), ENTRIES (default 200000),
-#        DB_MIB (default 1024), HOSTS (where the generated hosts are kept; default target/tmp/budget-hosts)
+#        DB_MIB (default 1024), HOSTS (where the generated hosts are kept, about 2 GiB; default /tmp/cpb: memory
+#        grows with the length of the paths, and /tmp/cpb/t200000 is about as long as a real /home/<user>)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-11}"
 entries="${ENTRIES:-200000}"; db_mib="${DB_MIB:-1024}"
-hosts="${HOSTS:-$repo/target/tmp/budget-hosts}"
+hosts="${HOSTS:-/tmp/cpb}"
 clawprint="${CLAWPRINT:-$repo/target/release/clawprint}"
 (cd "$repo" && cargo build --release --locked --example hostgen >&2)
 [ -x "$clawprint" ] || (cd "$repo" && cargo build --release --locked >&2)
@@ -27,25 +28,31 @@ mk() { # NAME ARGS...: lay a host out once
   fi
   echo "$hosts/$name"
 }
-tree="$(mk "tree-$entries" --entries "$entries")"
-db0="$(mk db-empty --db-mib 0)"
-dbn="$(mk "db-${db_mib}mib" --db-mib "$db_mib")"
+tree="$(mk "t$entries" --entries "$entries")"
+db0="$(mk db0 --db-mib 0)"
+dbn="$(mk "db$db_mib" --db-mib "$db_mib")"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 
 echo "machine:   $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "clawprint: $clawprint"
 python3 - "$runs" "$clawprint" "$tree" "$db0" "$dbn" "$out" "$db_mib" <<'PY'
-import os, resource, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 runs, cp, tree, db0, dbn, out, db_mib = int(sys.argv[1]), *sys.argv[2:]
-def run(cmd, home):
+def env_for(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCLAW_")}
     env["HOME"] = home
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return env
+def run(cmd, home):
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, env=env_for(home), cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
-    return wall, ru.ru_maxrss / 1024, ru.ru_utime, ru.ru_stime
+    return wall, ru.ru_utime, ru.ru_stime
+def peak_mib(cmd, home):
+    # Peak RSS from GNU time, in its own run (a forked Python child would count Python's pages too).
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], env=env_for(home), cwd=home,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(r.stderr.strip().splitlines()[-1]) / 1024
 def measure(cases):
     res = {name: [] for name, _, _ in cases}
     for name, cmd, home in cases:   # warm-up (and the page cache)
@@ -58,12 +65,14 @@ def measure(cases):
     for name, rs in res.items():
         walls = sorted(r[0] * 1000 for r in rs)
         med[name] = statistics.median(walls)
-        print(f"  {name:34} median {med[name]:8.1f} ms  (min {walls[0]:7.1f}, max {walls[-1]:7.1f})  "
-              f"user {statistics.median(r[2] for r in rs)*1000:6.0f} ms  sys {statistics.median(r[3] for r in rs)*1000:6.0f} ms  "
-              f"peak RSS {max(r[1] for r in rs):6.1f} MiB")
+        home = next(h for n, _, h in cases if n == name)
+        cmd = next(c for n, c, _ in cases if n == name)
+        print(f"  {name:32} median {med[name]:7.1f} ms (min {walls[0]:7.1f}, max {walls[-1]:7.1f})  "
+              f"user {statistics.median(r[1] for r in rs)*1000:4.0f} ms  sys {statistics.median(r[2] for r in rs)*1000:4.0f} ms  "
+              f"peak RSS {peak_mib(cmd, home):5.1f} MiB")
     return med
 state = os.path.join(tree, ".openclaw")
-n = sum(1 for _ in os.walk(state)) and int(subprocess.run(["bash", "-c", f"find {state} | wc -l"], capture_output=True, text=True).stdout)
+n = int(subprocess.run(["bash", "-c", f"find {state} | wc -l"], capture_output=True, text=True).stdout)
 print(f"1. state tree of {n} entries ({runs} alternating runs each)")
 m = measure([
     ("find -printf", ["find", state, "-printf", "%m %U %G %s %y %l %p\\n"], tree),

@@ -328,11 +328,11 @@ impl Capturer<'_> {
             entry.size = 0;
             entry.target = hostfs::read_link(path).ok().map(|t| self.rec(&t));
             let target = hostfs::stat(path).ok();
-            entry.resolved = Some(Resolved {
+            entry.resolved = Some(Box::new(Resolved {
                 kind: target.as_ref().map(|t| t.kind),
                 mode: target.as_ref().map(|t| t.mode),
                 realpath: hostfs::realpath(path).ok().map(|p| self.rec(&p)),
-            });
+            }));
         }
         Some(entry)
     }

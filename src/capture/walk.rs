@@ -189,7 +189,12 @@ fn record(
         return c.record_stat(path, key, lstat);
     }
     let rec = match key.strip_prefix(root_key) {
-        Some(rest) => format!("{root_rec}{rest}"),
+        Some(rest) => {
+            let mut r = String::with_capacity(root_rec.len() + rest.len());
+            r.push_str(root_rec);
+            r.push_str(rest);
+            r
+        }
         None => c.rec_str(&key),
     };
     let entry = c.entry_of(path, rec, lstat)?;

@@ -17,6 +17,7 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
         out: Vec::with_capacity(1024),
         pairs: Vec::new(),
         scratch: Vec::new(),
+        order: Vec::new(),
     };
     // Serializing plain data cannot fail (no non-string map keys in our types).
     value
@@ -32,6 +33,8 @@ struct Ctx {
     pairs: Vec<(Cow<'static, str>, usize, usize)>,
     /// An object's bytes while they are put in key order.
     scratch: Vec<u8>,
+    /// (start, end) of the pairs an object keeps, in key order.
+    order: Vec<(usize, usize)>,
 }
 
 struct Canon<'a> {
@@ -44,7 +47,11 @@ fn scalar<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Error> 
 
 /// A JSON string as serde_json writes it; the common case (nothing to escape) without its machinery.
 fn string(out: &mut Vec<u8>, s: &str) -> Result<(), Error> {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // Without short-circuit, so the check runs over whole words.
+    let plain = !s.bytes().fold(false, |esc, b| {
+        esc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -97,25 +104,55 @@ impl<'a> Obj<'a> {
             out,
             pairs,
             scratch,
+            order,
         } = &mut *self.c;
         let mine = &mut pairs[self.base..];
         if !mine.windows(2).all(|w| w[0].0 < w[1].0) {
-            scratch.clear();
-            scratch.extend_from_slice(&out[self.start..]);
-            out.truncate(self.start);
             // Stable: among equal keys the last one written wins, so keep the last of each run.
             mine.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut first = true;
+            order.clear();
             for (i, (k, s, e)) in mine.iter().enumerate() {
-                if mine.get(i + 1).is_some_and(|n| n.0 == *k) {
-                    continue;
+                if !mine.get(i + 1).is_some_and(|n| n.0 == *k) {
+                    order.push((*s, *e));
                 }
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                out.extend_from_slice(&scratch[s - self.start..e - self.start]);
             }
+            // The largest pair (a manifest's file list) moves once inside `out`; the others go through
+            // `scratch`, so reordering never holds a second copy of a big object.
+            let big = (0..order.len())
+                .max_by_key(|&i| order[i].1 - order[i].0)
+                .unwrap_or(0);
+            scratch.clear();
+            for (i, &(s, e)) in order.iter().enumerate() {
+                if i != big {
+                    scratch.extend_from_slice(&out[s..e]);
+                }
+            }
+            let mut pos = self.start;
+            let mut big_at = pos;
+            for (i, &(s, e)) in order.iter().enumerate() {
+                pos += usize::from(i > 0);
+                if i == big {
+                    big_at = pos;
+                }
+                pos += e - s;
+            }
+            let end = pos;
+            let (bs, be) = order[big];
+            out.copy_within(bs..be, big_at);
+            let (mut pos, mut from) = (self.start, 0);
+            for (i, &(s, e)) in order.iter().enumerate() {
+                if i > 0 {
+                    out[pos] = b',';
+                    pos += 1;
+                }
+                let len = e - s;
+                if i != big {
+                    out[pos..pos + len].copy_from_slice(&scratch[from..from + len]);
+                    from += len;
+                }
+                pos += len;
+            }
+            out.truncate(end);
         }
         pairs.truncate(self.base);
         out.push(b'}');
