@@ -18,9 +18,21 @@ lint:
 fmt:
     cargo fmt --all
 
-# Criterion benches (see benches/)
-bench:
-    cargo bench --locked
+# Criterion benches (see benches/; short cases only: `just bench-big` adds the 200,000-entry tree and 1 GiB DB)
+bench *ARGS:
+    cargo bench --locked {{ARGS}}
+
+# The benches with the big cases (needs ~2 GiB of disk under target/tmp/hosts; CLAWPRINT_BENCH_DB_MIB,
+# CLAWPRINT_BENCH_FILES and CLAWPRINT_BENCH_CACHE tune them, see benches/support/mod.rs)
+bench-big *ARGS:
+    CLAWPRINT_BENCH_BIG=1 cargo bench --locked {{ARGS}}
+
+# Budgets measured on the CLI: live audit vs the reference (needs ../shared/peer), capture vs find, DB size
+bench-compare:
+    bench/compare-reference.sh
+
+bench-budgets:
+    bench/capture-budgets.sh
 
 # Audit the embedded insecure example
 demo:

@@ -84,11 +84,11 @@ impl Host {
         self = self.entry(&p, FileKind::Symlink, 0o777);
         let e = self.files.get_mut(&p).unwrap();
         e.target = Some("real.json".into());
-        e.resolved = Some(Resolved {
+        e.resolved = Some(Box::new(Resolved {
             kind: Some(FileKind::File),
             mode: Some(mode),
             realpath: Some(format!("{HOME}/.openclaw/real.json")),
-        });
+        }));
         self
     }
 
@@ -236,11 +236,11 @@ impl Host {
         self = self.entry(path, FileKind::Symlink, 0o777);
         let e = self.files.get_mut(&expand(path)).unwrap();
         e.target = Some(expand(realpath));
-        e.resolved = Some(Resolved {
+        e.resolved = Some(Box::new(Resolved {
             kind,
             mode: kind.map(|k| if k == FileKind::Dir { 0o700 } else { 0o600 }),
             realpath: kind.map(|_| expand(realpath)),
-        });
+        }));
         self
     }
 

@@ -80,6 +80,20 @@ pub fn read_dir_names(path: &Path) -> io::Result<Vec<std::ffi::OsString>> {
         .collect()
 }
 
+/// Directory entries' names with each one's `lstat`, taken relative to the open directory (`fstatat(dirfd,
+/// name, AT_SYMLINK_NOFOLLOW)`, as `find` does): no path walk from `/` per entry. Not sorted.
+pub fn read_dir_lstat(path: &Path) -> io::Result<Vec<(std::ffi::OsString, io::Result<Stat>)>> {
+    fs::read_dir(path)?
+        .map(|e| {
+            e.map(|e| {
+                // `DirEntry::metadata` does not follow a symlink (lstat semantics).
+                let st = e.metadata().map(|m| Stat::from(&m));
+                (e.file_name(), st)
+            })
+        })
+        .collect()
+}
+
 #[derive(Debug)]
 pub enum ReadError {
     Io(io::Error),

@@ -16,6 +16,7 @@ mod hooks;
 mod sandbox;
 mod secrets;
 mod skills;
+mod table;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -174,7 +175,7 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
             Redactor::disabled()
         },
         blobs: BTreeMap::new(),
-        files: BTreeMap::new(),
+        files: table::FileTable::default(),
         diagnostics: BTreeSet::new(),
         state_db: None,
         plain_vars: BTreeSet::new(),
@@ -189,7 +190,7 @@ struct Capturer<'a> {
     redactor: Redactor,
     blobs: BTreeMap<String, Vec<u8>>,
     /// Real path → entry (path field already aliased).
-    files: BTreeMap<String, FileEntry>,
+    files: table::FileTable,
     diagnostics: BTreeSet<Diagnostic>,
     /// Facts of `<stateDir>/state/openclaw.sqlite` once read (install records live there on the spec's host).
     state_db: Option<sqlite::StateFacts>,
@@ -281,7 +282,44 @@ impl Capturer<'_> {
         if let Some(e) = self.files.get(&key) {
             return Some(e.kind);
         }
-        let st = match hostfs::lstat(path) {
+        if escaped {
+            self.not_utf8(path);
+        }
+        self.record_stat(path, key, hostfs::lstat(path))
+    }
+
+    /// A path that is not UTF-8 is recorded escaped (see [`hostfs::path_text`]); say so.
+    fn not_utf8(&mut self, path: &Path) {
+        self.diag(
+            path,
+            "path.not_utf8",
+            "path is not UTF-8: recorded with each invalid byte as U+FFFD and its two hex digits",
+        );
+    }
+
+    /// Record `path` (`key`: its lossy text) from an `lstat` already taken.
+    fn record_stat(
+        &mut self,
+        path: &Path,
+        key: String,
+        lstat: std::io::Result<hostfs::Stat>,
+    ) -> Option<FileKind> {
+        let rec = self.rec_str(&key);
+        let entry = self.entry_of(path, rec, lstat)?;
+        let kind = entry.kind;
+        self.files.insert(key, entry);
+        Some(kind)
+    }
+
+    /// The entry of `path` (recorded as `rec`) from its `lstat`; None (and a diagnostic unless it is simply
+    /// missing) when the lstat failed.
+    fn entry_of(
+        &mut self,
+        path: &Path,
+        rec: String,
+        lstat: std::io::Result<hostfs::Stat>,
+    ) -> Option<FileEntry> {
+        let st = match lstat {
             Ok(st) => st,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
@@ -291,7 +329,7 @@ impl Capturer<'_> {
         };
         let (uid, gid) = self.owner(st.uid, st.gid);
         let mut entry = FileEntry {
-            path: self.rec(path),
+            path: rec,
             kind: st.kind,
             mode: st.mode,
             uid,
@@ -304,22 +342,13 @@ impl Capturer<'_> {
             entry.size = 0;
             entry.target = hostfs::read_link(path).ok().map(|t| self.rec(&t));
             let target = hostfs::stat(path).ok();
-            entry.resolved = Some(Resolved {
+            entry.resolved = Some(Box::new(Resolved {
                 kind: target.as_ref().map(|t| t.kind),
                 mode: target.as_ref().map(|t| t.mode),
                 realpath: hostfs::realpath(path).ok().map(|p| self.rec(&p)),
-            });
+            }));
         }
-        let kind = entry.kind;
-        self.files.insert(key, entry);
-        if escaped {
-            self.diag(
-                path,
-                "path.not_utf8",
-                "path is not UTF-8: recorded with each invalid byte as U+FFFD and its two hex digits",
-            );
-        }
-        Some(kind)
+        Some(entry)
     }
 
     /// Read and redact a small JSON/JSON5 file, storing it as the file entry's blob.
@@ -530,12 +559,11 @@ impl Capturer<'_> {
         self.capture_json_content(&approvals, true);
         // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
         let mut databases = Vec::new();
-        let db_paths: Vec<String> = self
+        // (A recorded path ends as its real path does: the home alias replaces a prefix.)
+        let mut db_paths = self
             .files
-            .iter()
-            .filter(|(real, e)| e.kind == FileKind::File && is_database_name(real))
-            .map(|(real, _)| real.clone())
-            .collect();
+            .reals_where(|e| e.kind == FileKind::File && is_database_name(&e.path));
+        db_paths.sort();
         for real in db_paths {
             let facts = sqlite::read_database(Path::new(&real));
             if Path::new(&real) == loc.state_dir.join("state").join("openclaw.sqlite") {
@@ -571,9 +599,8 @@ impl Capturer<'_> {
         }
         self.capture_json_content(&loc.state_dir.join("plugins").join("installs.json"), false);
 
-        let mut files: Vec<FileEntry> = std::mem::take(&mut self.files).into_values().collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files.dedup_by(|a, b| a.path == b.path);
+        // Sorted by recorded path; of two real paths recorded as one, the smaller is kept.
+        let files = std::mem::take(&mut self.files).into_sorted();
 
         let manifest = Manifest {
             format: FORMAT_VERSION,

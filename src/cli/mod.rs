@@ -264,34 +264,29 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
     let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker)?;
-    let id = snap.id();
-    let bytes = snap.to_bytes().context("cannot encode the snapshot")?;
+    let m = &snap.manifest;
+    let (files, truncated) = (m.files.len(), m.walk.truncated);
+    let (secrets, classes) = (m.redaction.secrets, m.redaction.classes);
+    let notes = m.diagnostics.len();
+    // Consumes the snapshot: a big host's file list is freed before the archive is built.
+    let (id, bytes) = snap.into_encoded().context("cannot encode the snapshot")?;
     let out = a
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{}-{}.clawsnap", a.label, &id[..12])));
     write_atomic(&out, &bytes)?;
-    let m = &snap.manifest;
     println!("captured {} ({} bytes)", out.display(), bytes.len());
     println!("id        {id}");
     println!(
-        "files     {}{}",
-        m.files.len(),
-        if m.walk.truncated {
+        "files     {files}{}",
+        if truncated {
             " (state tree truncated at the entry limit)"
         } else {
             ""
         }
     );
-    println!(
-        "secrets   {} redacted in {} classes",
-        m.redaction.secrets, m.redaction.classes
-    );
-    if !m.diagnostics.is_empty() {
-        println!(
-            "notes     {} (see `clawprint show {}`)",
-            m.diagnostics.len(),
-            out.display()
-        );
+    println!("secrets   {secrets} redacted in {classes} classes");
+    if notes > 0 {
+        println!("notes     {notes} (see `clawprint show {}`)", out.display());
     }
     Ok(ExitCode::Ok)
 }

@@ -570,6 +570,21 @@ fn parse_octal(field: &[u8]) -> Result<u64, &'static str> {
 /// the BLAKE3 of their bytes, entries too large for the ustar size field.
 /// (Whether the result fits a given `Limits` is the decoder's business.)
 pub fn encode(entries: &Entries) -> Result<Vec<u8>, ArchiveError> {
+    check_entries(entries)?;
+    let tar = write_tar(entries);
+    compress(&tar)
+}
+
+/// [`encode`], freeing the entries once the tar stream is written (before compression), so a big manifest is
+/// not held twice while zstd runs.
+pub fn encode_owned(entries: Entries) -> Result<Vec<u8>, ArchiveError> {
+    check_entries(&entries)?;
+    let tar = write_tar(&entries);
+    drop(entries);
+    compress(&tar)
+}
+
+fn check_entries(entries: &Entries) -> Result<(), ArchiveError> {
     if !entries.contains_key(MANIFEST_NAME) {
         return Err(ArchiveError::MissingManifest);
     }
@@ -586,8 +601,7 @@ pub fn encode(entries: &Entries) -> Result<Vec<u8>, ArchiveError> {
             check_blob_hash(name, bytes)?;
         }
     }
-    let tar = write_tar(entries);
-    compress(&tar)
+    Ok(())
 }
 
 fn compress(src: &[u8]) -> Result<Vec<u8>, ArchiveError> {

@@ -109,13 +109,43 @@ impl Snapshot {
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, SnapshotError> {
+        self.encode().map(|(_, bytes)| bytes)
+    }
+
+    /// The id and the file bytes, from one serialization of the manifest (a big manifest costs as much to
+    /// serialize as the rest of the encoding).
+    pub fn encode(&self) -> Result<(String, Vec<u8>), SnapshotError> {
+        let manifest = self.manifest_bytes();
+        let blobs = self.blobs.iter().map(|(h, b)| (h.clone(), b.clone()));
+        Snapshot::encode_parts(manifest, &self.meta, blobs)
+    }
+
+    /// [`Snapshot::encode`], giving the snapshot up as soon as its manifest is serialized: the file list of a
+    /// big host is then freed before the archive is built (what `clawprint capture` does, to bound its memory).
+    pub fn into_encoded(self) -> Result<(String, Vec<u8>), SnapshotError> {
+        let manifest = self.manifest_bytes();
+        let Snapshot {
+            manifest: parsed,
+            blobs,
+            meta,
+        } = self;
+        drop(parsed);
+        Snapshot::encode_parts(manifest, &meta, blobs.into_iter())
+    }
+
+    fn encode_parts(
+        manifest: Vec<u8>,
+        meta: &Meta,
+        blobs: impl Iterator<Item = (String, Vec<u8>)>,
+    ) -> Result<(String, Vec<u8>), SnapshotError> {
+        let id = blake3::hash(&manifest).to_hex().to_string();
         let mut entries = archive::Entries::new();
-        entries.insert("manifest.json".into(), self.manifest_bytes());
-        entries.insert("meta.json".into(), canonical::to_vec(&self.meta));
-        for (hash, bytes) in &self.blobs {
-            entries.insert(format!("blobs/{hash}"), bytes.clone());
+        entries.insert("manifest.json".into(), manifest);
+        entries.insert("meta.json".into(), canonical::to_vec(meta));
+        for (hash, bytes) in blobs {
+            entries.insert(format!("blobs/{hash}"), bytes);
         }
-        Ok(archive::encode(&entries)?)
+        Ok((id, archive::encode_owned(entries)?))
     }
 
     /// Decode and verify an untrusted snapshot: container limits, blob hashes, manifest schema and canonical

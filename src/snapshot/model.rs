@@ -218,7 +218,8 @@ pub struct FileEntry {
     pub target: Option<String>,
     /// For symlinks: what `stat` (following links) says, without reading any content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved: Option<Resolved>,
+    /// (Boxed: most entries are not links, and a big tree has hundreds of thousands of entries.)
+    pub resolved: Option<Box<Resolved>>,
     /// Redacted content, for the few files whose content the audit reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
