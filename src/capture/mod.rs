@@ -369,7 +369,7 @@ impl Capturer<'_> {
                 match self.redactor.redact_json5(&text) {
                     Some(redacted) => {
                         let hash = Snapshot::add_blob(&mut self.blobs, redacted.into_bytes());
-                        if let Some(e) = self.files.get_mut(&*hostfs::path_text(path).0) {
+                        if let Some(e) = self.files.get_mut(&hostfs::path_text(path).0) {
                             e.blob = Some(hash);
                         }
                     }
