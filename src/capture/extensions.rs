@@ -181,7 +181,7 @@ fn plugin_root(c: &mut Capturer, dir: &Path) {
 /// A captured file's content as the reference's `JSON.parse` reads it (strict JSON; the redacted text stays
 /// strict JSON when the original was).
 fn captured_json(c: &Capturer, path: &Path) -> Option<Value> {
-    let e = c.files.get(&*path.to_string_lossy())?;
+    let e = c.files.get(&path.to_string_lossy())?;
     let bytes = c.blobs.get(e.blob.as_deref()?)?;
     serde_json::from_slice(bytes).ok()
 }

@@ -355,7 +355,7 @@ impl Capturer<'_> {
                 match self.redactor.redact_json5(&text) {
                     Some(redacted) => {
                         let hash = Snapshot::add_blob(&mut self.blobs, redacted.into_bytes());
-                        if let Some(e) = self.files.get_mut(&*path.to_string_lossy()) {
+                        if let Some(e) = self.files.get_mut(&path.to_string_lossy()) {
                             e.blob = Some(hash);
                         }
                     }

@@ -129,7 +129,7 @@ impl FileTable {
         extra.retain_mut(|(real, e)| {
             match out.binary_search_by(|w| w.path.as_bytes().cmp(e.path.as_bytes())) {
                 Ok(i) => {
-                    if !walked_real(&out[i]).is_some_and(|r| r < *real) {
+                    if walked_real(&out[i]).is_none_or(|r| r >= *real) {
                         out[i] = std::mem::take(e);
                     }
                     false

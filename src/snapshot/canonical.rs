@@ -112,7 +112,7 @@ impl<'a> Obj<'a> {
             mine.sort_by(|a, b| a.0.cmp(&b.0));
             order.clear();
             for (i, (k, s, e)) in mine.iter().enumerate() {
-                if !mine.get(i + 1).is_some_and(|n| n.0 == *k) {
+                if mine.get(i + 1).is_none_or(|n| n.0 != *k) {
                     order.push((*s, *e));
                 }
             }
