@@ -3,7 +3,8 @@
 //! `find <tree> -printf '%m %U %G %s %y %l %p\n'`, the disk walk capture cannot avoid (budget: capture within
 //! 1.5x of it, warm cache). `capture` is the in-memory capture `clawprint audit` does on a live host;
 //! `capture_encode` adds the snapshot file encoding `clawprint capture` does. See `benches/support/mod.rs` for
-//! the environment variables.
+//! the environment variables. `find` runs as a process (about 1.3 ms of spawning): compare on the big trees; the
+//! process-level budget measurement is `bench/capture-budgets.sh`.
 
 mod support;
 
