@@ -32,7 +32,7 @@ fn point(
         report.notes.len()
     );
     g.bench_function(BenchmarkId::new("capture", &param), |b| {
-        b.iter(|| black_box(support::capture(black_box(&home))))
+        b.iter_with_large_drop(|| support::capture(black_box(&home)))
     });
     g.bench_function(BenchmarkId::new("encode", &param), |b| {
         b.iter(|| black_box(&snap).to_bytes().unwrap())

@@ -25,9 +25,12 @@ use std::path::{Path, PathBuf};
 /// The real state DB schema (`make-state-db.sh` dump of OpenClaw 2026.9.6).
 pub const STATE_SCHEMA_SQL: &str = include_str!("../../tests/data/state-db/schema.sql");
 
+/// Version of the layout [`generate`] makes (part of the [`cached`] marker).
+pub const GENERATOR_VERSION: u32 = 2;
+
 /// Channels used, in order (ids OpenClaw 2026.5.20 knows; the shapes are the ones our conformance cases use).
 const CHANNELS: &[&str] = &[
-    "telegram", "discord", "slack", "signal", "irc", "imessage", "matrix", "msteams",
+    "telegram", "discord", "slack", "signal", "irc", "imessage", "matrix", "whatsapp",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -437,7 +440,8 @@ pub fn make_state_db(path: &Path, filler_bytes: u64) {
 pub fn cached(cache: &Path, name: &str, shape: &Shape) -> PathBuf {
     let home = cache.join(name);
     let marker = cache.join(format!("{name}.complete"));
-    let want = format!("{shape:?}");
+    // Bump GENERATOR_VERSION when the layout changes, so cached hosts are laid out again.
+    let want = format!("v{GENERATOR_VERSION} {shape:?}");
     if fs::read_to_string(&marker).ok().as_deref() == Some(want.as_str()) {
         return home;
     }

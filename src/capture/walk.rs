@@ -21,7 +21,7 @@ use crate::snapshot::{FileKind, WalkFacts};
 /// Directories walked before helper threads start (a typical host has a few dozen: no threads for it).
 const PREFETCH_AFTER_DIRS: usize = 64;
 /// At most this many listings read ahead and not yet used (bounds the memory the helpers can take).
-const PREFETCH_MAX_AHEAD: usize = 256;
+const PREFETCH_MAX_AHEAD: usize = 64;
 
 type Listing = io::Result<Vec<(OsString, io::Result<hostfs::Stat>)>>;
 
