@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates home/ and modes of this case: an empty config and a default workspace whose skills/ holds
-# 2000 one-file directories (s0000/SKILL.md, ...). Run from anywhere; then scripts/golden.sh on this case.
+# Regenerates home/ and modes of a skills-scan boundary case: an empty config and a default workspace whose
+# skills/ holds N one-file directories (s0000/SKILL.md, ...). Then run scripts/golden.sh on the case.
+#   scripts/make-skills-tree.sh N CASE_DIR
+# Used for tests/conformance/cases/P26-skills-2000-files (N=2000) and P27-skills-2001-files (N=2001).
 set -euo pipefail
-cd "$(dirname "$0")"
-n=2000
+n="$1"
+cd "$2"
 rm -rf home modes
 mkdir -p home/.openclaw/workspace/skills
 echo '{}' > home/.openclaw/openclaw.json
