@@ -143,6 +143,19 @@ fn journals(home: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Owner ids for "a file another user owns": foreign ids as root; as anyone else (CI's non-root pass) chown to
+/// another user is refused, so the file keeps ours and the test still checks that ownership survives.
+fn other_owner(uid: u32, gid: u32) -> (u32, u32) {
+    // SAFETY: geteuid/getegid cannot fail and touch no memory.
+    unsafe {
+        if libc::geteuid() == 0 {
+            (uid, gid)
+        } else {
+            (libc::geteuid(), libc::getegid())
+        }
+    }
+}
+
 fn read(home: &Path, rel: &str) -> String {
     fs::read_to_string(home.join(rel)).unwrap()
 }
@@ -153,7 +166,8 @@ fn edits_are_surgical_and_land_in_the_owning_files() {
     let home = h.path();
     // The include is owned by another user: the edit must keep owner and mode (the later chmod sets 600).
     let inc = home.join(".openclaw/channels.json5");
-    std::os::unix::fs::chown(&inc, Some(4321), Some(4322)).unwrap();
+    let (uid, gid) = other_owner(4321, 4322);
+    std::os::unix::fs::chown(&inc, Some(uid), Some(gid)).unwrap();
     let cs = plan(home);
     let files: Vec<String> = cs.writes().into_iter().map(|(f, _)| f).collect();
     assert_eq!(
@@ -191,7 +205,7 @@ fn edits_are_surgical_and_land_in_the_owning_files() {
         );
     assert_eq!(read(home, ".openclaw/channels.json5"), expected);
     let m = fs::metadata(&inc).unwrap();
-    assert_eq!((m.uid(), m.gid(), m.mode() & 0o777), (4321, 4322, 0o600));
+    assert_eq!((m.uid(), m.gid(), m.mode() & 0o777), (uid, gid, 0o600));
     assert_eq!(
         fs::metadata(home.join(".openclaw/openclaw.json"))
             .unwrap()
@@ -230,7 +244,8 @@ fn applying_twice_is_a_no_op_the_second_time() {
 fn rollback_restores_byte_for_byte() {
     let h = sample();
     let home = h.path();
-    std::os::unix::fs::chown(home.join(".openclaw/channels.json5"), Some(77), Some(78)).unwrap();
+    let (uid, gid) = other_owner(77, 78);
+    std::os::unix::fs::chown(home.join(".openclaw/channels.json5"), Some(uid), Some(gid)).unwrap();
     let before = tree(home);
     let out = fix::apply(&plan(home), opts(home)).unwrap();
     assert_ne!(tree(home), before);
