@@ -682,3 +682,47 @@ fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
     }
     Ok(ExitCode::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_terminal_no_color_and_the_flag() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(color_on(ColorWhen::Auto, true, None));
+        assert!(!color_on(ColorWhen::Auto, false, None));
+        assert!(!color_on(ColorWhen::Auto, true, set));
+        // An empty NO_COLOR does not disable colour (no-color.org).
+        assert!(color_on(ColorWhen::Auto, true, empty));
+        assert!(color_on(ColorWhen::Always, false, set));
+        assert!(!color_on(ColorWhen::Never, true, None));
+    }
+
+    #[test]
+    fn formats_and_aliases_must_agree() {
+        let f = |format, json, sarif| {
+            pick_format(format, &[(json, Format::Json), (sarif, Format::Sarif)])
+        };
+        assert_eq!(f(None, false, false).unwrap(), None);
+        assert_eq!(f(None, true, false).unwrap(), Some(Format::Json));
+        assert_eq!(
+            f(Some(Format::Json), true, false).unwrap(),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            f(Some(Format::Html), false, false).unwrap(),
+            Some(Format::Html)
+        );
+        let e = f(Some(Format::Html), true, false).unwrap_err();
+        assert_eq!(e.code, ExitCode::Usage);
+        assert!(
+            e.message.contains("--json and --format html"),
+            "{}",
+            e.message
+        );
+        assert!(f(None, true, true).is_err());
+    }
+}

@@ -281,3 +281,64 @@ fn kind_char(k: crate::snapshot::FileKind) -> char {
         Unknown => '?',
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Finding, Report, Summary};
+    use crate::snapshot::{Manifest, Meta, Snapshot};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn header_shows_capture_time_and_openclaw_version_when_known() {
+        let mut blobs = BTreeMap::new();
+        let mut m = Manifest::default();
+        m.host.home = "/home/u".into();
+        m.config.path = "/home/u/.openclaw/openclaw.json".into();
+        m.config.exists = true;
+        m.config.blob = Some(Snapshot::add_blob(
+            &mut blobs,
+            b"{meta: {lastTouchedVersion: '2026.5.20'}}".to_vec(),
+        ));
+        let snap = Snapshot {
+            manifest: m,
+            blobs,
+            meta: Meta::new("acme-prod", Some(1_779_272_100)),
+        };
+        let findings =
+            vec![
+                Finding::new("fs.x", Severity::Warn, "T", "/home/u/.openclaw mode=755")
+                    .fix("chmod 700 /home/u/.openclaw"),
+            ];
+        let report = Report {
+            summary: Summary::of(&findings),
+            findings,
+            suppressed: vec![],
+            secret_diagnostics: vec![],
+            notes: vec![],
+        };
+        let doc = AuditDoc::new(&snap, None, &report, None);
+        let out = render(&doc, Style::PLAIN);
+        let head: Vec<&str> = out.lines().take(5).collect();
+        assert_eq!(
+            head,
+            [
+                format!("clawprint security audit: acme-prod ({})", &snap.id()[..12]).as_str(),
+                "config    ~/.openclaw/openclaw.json",
+                &format!(
+                    "captured  2026-05-20 10:15:00 UTC by clawprint {}",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                "OpenClaw  2026.5.20 (last wrote the config)",
+                "summary   0 critical · 1 warn · 0 info",
+            ]
+        );
+        assert!(out.contains(
+            "\nWARN (1)\n  fs.x  T\n    ~/.openclaw mode=755\n    Fix: chmod 700 ~/.openclaw\n"
+        ));
+        // A live audit: the hint names no file.
+        assert!(out.ends_with(
+            "\nJSON: clawprint audit --json · for a ticket: --format markdown or html\n"
+        ));
+    }
+}
