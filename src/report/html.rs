@@ -43,12 +43,14 @@ ol.ops{padding-left:1.6rem}
 ol.ops li{margin:.55rem 0;break-inside:avoid;page-break-inside:avoid}
 ol.ops .why{color:var(--muted)}
 .scroll{overflow-x:auto}
+a{color:var(--info)}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:.3rem .5rem}
 th{color:var(--muted);font-weight:600}
 footer{margin-top:2.5rem;padding-top:.6rem;border-top:1px solid var(--line);color:var(--muted);font-size:.85em}
+@media (prefers-color-scheme:dark){:root{--crit:#f47067;--warn:#d4a72c;--info:#539bf5;--good:#57ab5a;--fg:#d1d7e0;--muted:#9198a1;--line:#3d444d;--code:#2d333b;--fixbg:#1f2f24}body{background:#1c2128}.tag{color:#1c2128}}
 @media (max-width:600px){body{font-size:14px}main{padding:14px 12px 28px}dl.meta{grid-template-columns:1fr}dl.meta dt{margin-top:.3rem}.count{flex:1 1 40%;min-width:0}}
-@media print{body{font-size:10.5pt}main{max-width:none;padding:0}.tag,.count,.fix,code{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{break-after:avoid;page-break-after:avoid}}
+@media print{:root{--crit:#b42318;--warn:#9a6700;--info:#0b62c4;--good:#1a7f37;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--code:#eff2f5;--fixbg:#eef7f0}body{font-size:10.5pt;background:#fff}.tag{color:#fff}main{max-width:none;padding:0}.tag,.count,.fix,code{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{break-after:avoid;page-break-after:avoid}}
 "#;
 
 /// Escape text for HTML content and attribute values.
