@@ -53,7 +53,11 @@ fn hardening_to_insecure_shows_cause_next_to_effect() {
         .iter()
         .all(|c| c.key.ends_with("/.openclaw/openclaw.json")));
     // Secrets appear as markers only.
-    let text = clawprint::report::diff::render(&d);
+    let doc = clawprint::report::DiffDoc {
+        diff: &d,
+        home: None,
+    };
+    let text = clawprint::report::diff::render(&doc, clawprint::report::Style::PLAIN);
     assert!(text.contains("<secret #"), "{text}");
     // Reversed, the same findings are resolved.
     let back = diff::diff(&new, &old);

@@ -139,6 +139,30 @@ pub struct CaptureOptions {
     pub docker: bool,
     /// The Docker CLI to run for `docker` (default: `docker` from `PATH`); tests point it at a fake.
     pub docker_program: Option<PathBuf>,
+    /// Told what the capture is doing (the CLI draws a progress bar from it); none by default.
+    pub progress: Option<ProgressHook>,
+}
+
+/// What a capture is doing, for a progress display: each stage as it starts, and the state-tree walk every
+/// [`PROGRESS_EVERY`] entries (never per file: the hook costs nothing measurable on a big tree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    Stage(&'static str),
+    /// Entries of the state tree walked so far.
+    Walked(u64),
+}
+
+/// How often the walk reports [`Progress::Walked`].
+pub const PROGRESS_EVERY: u64 = 4096;
+
+/// A progress callback (shared, callable from the capture's thread).
+#[derive(Clone)]
+pub struct ProgressHook(pub std::sync::Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
 }
 
 impl Default for CaptureOptions {
@@ -152,6 +176,7 @@ impl Default for CaptureOptions {
             captured_at: None,
             docker: false,
             docker_program: None,
+            progress: None,
         }
     }
 }
@@ -216,6 +241,12 @@ impl IncludeSource for HostIncludes {
 }
 
 impl Capturer<'_> {
+    fn progress(&self, p: Progress) {
+        if let Some(h) = &self.opts.progress {
+            (h.0)(p);
+        }
+    }
+
     fn rec(&self, p: &Path) -> String {
         self.rec_str(&hostfs::path_text(p).0)
     }
@@ -391,6 +422,7 @@ impl Capturer<'_> {
 
     fn run(&mut self) -> Snapshot {
         let loc = self.loc;
+        self.progress(Progress::Stage("config"));
         // 1. Config text (read through a symlink, as OpenClaw does), parsed raw.
         let mut config_text: Option<String> = None;
         let config_exists = hostfs::exists(&loc.config_path);
@@ -508,6 +540,7 @@ impl Capturer<'_> {
             });
         }
 
+        self.progress(Progress::Stage("state tree"));
         // 5. The state tree, then the paths the audit and fix need wherever they are.
         let walk = walk::walk(self, &loc.state_dir, self.opts.entry_limit);
         self.record(&loc.config_path);
@@ -557,6 +590,7 @@ impl Capturer<'_> {
         // OpenClaw follows a symlinked approvals file.
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
         self.capture_json_content(&approvals, true);
+        self.progress(Progress::Stage("databases"));
         // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
         let mut databases = Vec::new();
         // (A recorded path ends as its real path does: the home alias replaces a prefix.)
@@ -575,6 +609,7 @@ impl Capturer<'_> {
             });
         }
         databases.sort_by(|a, b| a.path.cmp(&b.path));
+        self.progress(Progress::Stage("plugins, skills and secrets"));
         // Paths whose location depends on the config: plugin and hook packages, workspace skills, sandbox
         // bind sources, and the secrets OpenClaw resolves before its audit.
         extensions::capture(self, &loaded.resolved);

@@ -157,6 +157,9 @@ pub(super) fn walk(c: &mut Capturer<'_>, root: &Path, limit: u64) -> WalkFacts {
                         subdirs.push((path, key));
                     }
                     facts.entries += 1;
+                    if facts.entries % super::PROGRESS_EVERY == 0 {
+                        c.progress(super::Progress::Walked(facts.entries));
+                    }
                 }
                 // Reverse so the stack pops them in name order.
                 if started {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::{AuditArgs, CliError, ExitCode, HostArgs};
+use super::{pick_format, unsupported, AuditArgs, CliError, ExitCode, Format, HostArgs};
 use crate::audit::{self, Severity};
 use crate::capture::{CaptureOptions, HostSpec};
 use crate::fix::apply::{Check, Review};
@@ -32,7 +32,10 @@ pub enum FixCommand {
     #[command(after_help = "Examples:\n  clawprint fix show changes.json")]
     Show {
         changes: PathBuf,
-        /// Print the change set as JSON
+        /// Output format: text, markdown, html, json
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<Format>,
+        /// Print the change set as JSON (same as --format json)
         #[arg(long)]
         json: bool,
     },
@@ -60,7 +63,10 @@ pub struct PlanArgs {
     /// Write the change set to this file
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Print the change set as JSON instead of the review
+    /// Output format of the review: text, markdown, html, json (the change set itself)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Print the change set as JSON instead of the review (same as --format json)
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -87,10 +93,14 @@ pub struct ApplyArgs {
     pub host: HostArgs,
 }
 
-pub fn run(a: FixArgs) -> Result<ExitCode, CliError> {
+pub fn run(a: FixArgs, style: report::Style) -> Result<ExitCode, CliError> {
     match a.command {
-        FixCommand::Plan(p) => cmd_plan(p),
-        FixCommand::Show { changes, json } => cmd_show(&changes, json),
+        FixCommand::Plan(p) => cmd_plan(p, style),
+        FixCommand::Show {
+            changes,
+            format,
+            json,
+        } => cmd_show(&changes, review_format(format, json)?, style),
         FixCommand::Apply(a) => cmd_apply(a),
         FixCommand::Rollback { journal, force } => cmd_rollback(&journal, force),
     }
@@ -128,12 +138,37 @@ fn expects_line(out: &mut String, expect: &EditExpect, local: &[String]) {
     );
 }
 
+/// The format of a change set's review: text (default), markdown, html or json.
+fn review_format(format: Option<Format>, json: bool) -> Result<Format, CliError> {
+    match pick_format(format, &[(json, Format::Json)])?.unwrap_or(Format::Text) {
+        f @ (Format::Sarif | Format::Jsonl) => Err(unsupported(
+            f,
+            "a change set",
+            "text, markdown, html or json",
+        )),
+        f => Ok(f),
+    }
+}
+
+/// The change set in `format` (text coloured by `style`).
+fn render_change_set(cs: &ChangeSet, format: Format, style: report::Style) -> String {
+    match format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(cs).expect("serializes")
+        ),
+        Format::Markdown => report::markdown::change_set(cs),
+        Format::Html => report::html::change_set(cs),
+        _ => review_text(cs, style),
+    }
+}
+
 /// The human review of a change set.
-pub fn review_text(cs: &ChangeSet) -> String {
+pub fn review_text(cs: &ChangeSet, st: report::Style) -> String {
     let home = cs.host.home.as_str();
     let t = |s: &str| tilde(s, home);
     let mut out = String::new();
-    let _ = writeln!(out, "change set {}", cs.id);
+    let _ = writeln!(out, "{} {}", st.bold("change set"), cs.id);
     let _ = writeln!(
         out,
         "planned from snapshot {}; state dir {}, config {}",
@@ -150,10 +185,9 @@ pub fn review_text(cs: &ChangeSet) -> String {
             Op::Chmod(c) => {
                 let _ = writeln!(
                     out,
-                    "{:>3}. chmod {:03o} {}{}",
+                    "{:>3}. {}{}",
                     i + 1,
-                    c.mode,
-                    t(&c.path),
+                    st.bold(&format!("chmod {:03o} {}", c.mode, t(&c.path))),
                     match c.origin {
                         fix::changeset::Origin::ConfigWrite =>
                             "   (OpenClaw does this when writing the config)",
@@ -171,30 +205,31 @@ pub fn review_text(cs: &ChangeSet) -> String {
             Op::Set(s) => {
                 let _ = writeln!(
                     out,
-                    "{:>3}. set {} = {} in {}",
+                    "{:>3}. {}",
                     i + 1,
-                    s.key,
-                    s.value,
-                    t(&s.file)
+                    st.bold(&format!("set {} = {} in {}", s.key, s.value, t(&s.file)))
                 );
                 expects_line(&mut out, &s.expect, &s.local);
                 let _ = writeln!(out, "     {}:{}", t(&s.file), s.preview.line);
                 for l in &s.preview.before {
-                    let _ = writeln!(out, "     - {l}");
+                    let _ = writeln!(out, "     {}", st.bad(&format!("- {l}")));
                 }
                 for l in &s.preview.after {
-                    let _ = writeln!(out, "     + {l}");
+                    let _ = writeln!(out, "     {}", st.good(&format!("+ {l}")));
                 }
             }
             Op::Seed(s) => {
                 let _ = writeln!(
                     out,
-                    "{:>3}. seed {} in {} from the {} pairing allowlist ({} account)   (beyond OpenClaw 2026.5.20)",
+                    "{:>3}. {}   (beyond OpenClaw 2026.5.20)",
                     i + 1,
-                    s.key,
-                    t(&s.file),
-                    s.source.channel,
-                    s.source.account
+                    st.bold(&format!(
+                        "seed {} in {} from the {} pairing allowlist ({} account)",
+                        s.key,
+                        t(&s.file),
+                        s.source.channel,
+                        s.source.account
+                    ))
                 );
                 let _ = writeln!(
                     out,
@@ -203,11 +238,12 @@ pub fn review_text(cs: &ChangeSet) -> String {
                 expects_line(&mut out, &s.expect, &s.local);
             }
         }
-        let _ = writeln!(out, "     why: {}", t(op.why()));
+        let _ = writeln!(out, "     {} {}", st.dim("why:"), t(op.why()));
         for l in op.resolves() {
             let _ = writeln!(
                 out,
-                "     resolves: {} ({})",
+                "     {} {} ({})",
+                st.dim("resolves:"),
                 l.check_id,
                 short(&l.fingerprint)
             );
@@ -245,10 +281,11 @@ fn host_spec(h: &HostArgs) -> Result<HostSpec, CliError> {
     super::host_spec(h)
 }
 
-fn cmd_plan(a: PlanArgs) -> Result<ExitCode, CliError> {
+fn cmd_plan(a: PlanArgs, style: report::Style) -> Result<ExitCode, CliError> {
+    let format = review_format(a.format, a.json)?;
     let snap = match &a.snapshot {
         Some(p) => super::read_snapshot(p)?,
-        None => super::capture_live(&a.host, "live", None, false)?,
+        None => super::capture_live(&a.host, "live", None, false, format != Format::Json)?,
     };
     let cs = fix::plan(&snap);
     if a.snapshot.is_none() {
@@ -264,10 +301,10 @@ fn cmd_plan(a: PlanArgs) -> Result<ExitCode, CliError> {
     if let Some(out) = &a.output {
         super::write_atomic(out, &cs.to_bytes())?;
     }
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&cs).expect("serializes"));
+    if format != Format::Text {
+        print!("{}", render_change_set(&cs, format, style));
     } else {
-        print!("{}", review_text(&cs));
+        print!("{}", review_text(&cs, style));
         match &a.output {
             Some(out) => println!(
                 "\nwrote {}\napply with: clawprint fix apply {} --expect {}",
@@ -297,13 +334,9 @@ fn read_change_set(path: &Path) -> Result<ChangeSet, CliError> {
     })
 }
 
-fn cmd_show(path: &Path, json: bool) -> Result<ExitCode, CliError> {
+fn cmd_show(path: &Path, format: Format, style: report::Style) -> Result<ExitCode, CliError> {
     let cs = read_change_set(path)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&cs).expect("serializes"));
-    } else {
-        print!("{}", review_text(&cs));
-    }
+    print!("{}", render_change_set(&cs, format, style));
     Ok(ExitCode::Ok)
 }
 
@@ -632,16 +665,15 @@ fn cmd_rollback(journal: &Path, force: bool) -> Result<ExitCode, CliError> {
 }
 
 /// `audit --fix [--json]`: plan from a fresh capture and apply in one step, like the reference's `--fix`.
-pub fn audit_fix(a: &AuditArgs) -> Result<ExitCode, CliError> {
+pub fn audit_fix(a: &AuditArgs, json: bool, style: report::Style) -> Result<ExitCode, CliError> {
     if !a.snapshots.is_empty() {
         return Err(CliError::new(
             ExitCode::Usage,
             "--fix changes this host: it takes no snapshot (plan from a snapshot with `clawprint fix plan`)",
         ));
     }
-    let snap = super::capture_live(&a.host, "live", None, false)?;
+    let snap = super::capture_live(&a.host, "live", None, false, !json)?;
     let cs = fix::plan(&snap);
-    let json = a.json;
     let mut confirm = |r: &Review| {
         // Values read at apply time are shown before they are written.
         for item in &r.items {
@@ -702,18 +734,9 @@ pub fn audit_fix(a: &AuditArgs) -> Result<ExitCode, CliError> {
             println!("undo with: clawprint fix rollback {}", j.display());
         }
         println!();
-        let id = outcome.after.id();
-        print!(
-            "{}",
-            report::text::render(
-                &outcome.report_after,
-                &report::text::Header {
-                    label: "live (after the fix)",
-                    id: &id,
-                    home: &outcome.after.manifest.host.home,
-                }
-            )
-        );
+        let mut doc = report::AuditDoc::new(&outcome.after, None, &outcome.report_after, None);
+        doc.header.label = "live (after the fix)".into();
+        print!("{}", report::text::render(&doc, style));
     }
     Ok(if !outcome.verification.held() || failed {
         ExitCode::Findings

@@ -3,7 +3,7 @@
 //! bounded, so only a few finished lines wait for their turn.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -129,17 +129,15 @@ pub fn run(
         .map(|n| n.get())
         .unwrap_or(1)
         .min(paths.len());
-    let progress = (std::io::stderr().is_terminal() && paths.len() > 1).then(|| {
-        let pb = indicatif::ProgressBar::new(paths.len() as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
+    // On a terminal, after a moment: a quick fleet prints no bar at all.
+    let progress = (paths.len() > 1)
+        .then(|| {
+            super::progress::Delayed::new(
+                Some(paths.len() as u64),
                 "{spinner} auditing {pos}/{len} snapshots [{bar:30}] {per_sec} eta {eta}",
             )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        pb
-    });
+        })
+        .flatten();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<(usize, Outcome)>(workers * 4);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -182,14 +180,14 @@ pub fn run(
                 if jsonl {
                     let _ = writeln!(out, "{}", o.line);
                 }
-                if let Some(pb) = &progress {
-                    pb.inc(1);
+                if let Some(p) = &progress {
+                    p.bar().inc(1);
                 }
             }
         }
     });
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
+    if let Some(p) = progress {
+        p.finish();
     }
     if summary {
         if jsonl {

@@ -3,6 +3,7 @@
 mod error;
 pub mod fix;
 pub mod fleet;
+mod progress;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,95 @@ use crate::snapshot::{archive, Snapshot};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour: `always` and `never` win; `auto` colours a terminal unless `NO_COLOR` is set to a
+/// non-empty value (no-color.org).
+pub fn color_on(when: ColorWhen, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Output formats of `audit`, `diff` and `fix plan|show` (each command accepts the ones it can produce).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people (the default)
+    Text,
+    /// GitHub-flavoured Markdown, for tickets
+    Markdown,
+    /// One self-contained HTML file (no external assets)
+    Html,
+    /// JSON (`audit`: the reference's report shape)
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools
+    Sarif,
+    /// A fleet: one JSON line per snapshot
+    Jsonl,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// The one format asked for by `--format` and the alias flags (`--json`, …); two that disagree are a usage
+/// error. `None`: nothing asked.
+pub fn pick_format(
+    format: Option<Format>,
+    aliases: &[(bool, Format)],
+) -> Result<Option<Format>, CliError> {
+    let mut picked = format;
+    for &(set, f) in aliases {
+        if !set {
+            continue;
+        }
+        match picked {
+            Some(p) if p != f => {
+                return Err(CliError::new(
+                    ExitCode::Usage,
+                    format!(
+                        "--{} and --format {} ask for two output formats",
+                        f.name(),
+                        p.name()
+                    ),
+                )
+                .hint("give one: --format text|markdown|html|json|sarif"))
+            }
+            _ => picked = Some(f),
+        }
+    }
+    Ok(picked)
+}
+
+/// The format is not one this command can print.
+fn unsupported(f: Format, what: &str, supported: &str) -> CliError {
+    CliError::new(
+        ExitCode::Usage,
+        format!("{what} cannot print --format {}", f.name()),
+    )
+    .hint(format!("use --format {supported}"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,10 +184,13 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later snapshot or saved report
     pub new: PathBuf,
-    /// Print the diff as JSON
+    /// Output format: text, markdown (for tickets), html (one self-contained file), json, sarif
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Print the diff as JSON (same as --format json)
     #[arg(long, conflicts_with = "sarif")]
     pub json: bool,
-    /// Print SARIF 2.1.0 with baselineState per result
+    /// Print SARIF 2.1.0 with baselineState per result (same as --format sarif)
     #[arg(long)]
     pub sarif: bool,
     /// Exit 1 when this holds (for CI gates)
@@ -151,13 +244,17 @@ pub struct AuditArgs {
     /// Snapshot file(s) or a directory of them (default: capture this host in memory). More than one, or a
     /// directory, audits them as a fleet: in parallel, one JSON line per snapshot
     pub snapshots: Vec<PathBuf>,
-    /// Print the reference's JSON report shape
+    /// Output format: text, markdown (for tickets), html (one self-contained file), json, sarif; jsonl for a
+    /// fleet
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Print the reference's JSON report shape (same as --format json)
     #[arg(long, conflicts_with_all = ["sarif", "jsonl"])]
     pub json: bool,
-    /// Print SARIF 2.1.0 (for code-scanning tools)
+    /// Print SARIF 2.1.0 (for code-scanning tools; same as --format sarif)
     #[arg(long, conflicts_with = "jsonl")]
     pub sarif: bool,
-    /// Fleet: one JSON line per snapshot (the default output for a fleet)
+    /// Fleet: one JSON line per snapshot (the default output for a fleet; same as --format jsonl)
     #[arg(long)]
     pub jsonl: bool,
     /// Fleet: how many snapshots have each checkId (a table; with --jsonl, a last JSON line)
@@ -204,14 +301,20 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    use std::io::IsTerminal;
+    let style = report::Style::new(color_on(
+        cli.color,
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     match cli.command {
         Command::Capture(a) => cmd_capture(a),
-        Command::Audit(a) => cmd_audit(a),
+        Command::Audit(a) => cmd_audit(a, style),
         Command::Verify { snapshot } => cmd_verify(&snapshot),
         Command::Show { snapshot, json } => cmd_show(&snapshot, json),
         Command::Checks { json, markdown } => cmd_checks(json, markdown),
-        Command::Diff(a) => cmd_diff(a),
-        Command::Fix(a) => fix::run(a),
+        Command::Diff(a) => cmd_diff(a, style),
+        Command::Fix(a) => fix::run(a, style),
     }
 }
 
@@ -226,14 +329,22 @@ fn source_date_epoch() -> Option<u64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
+/// Capture this host in memory; with `progress`, a spinner on stderr when it takes more than a moment.
 fn capture_live(
     h: &HostArgs,
     label: &str,
     home_alias: Option<String>,
     docker: bool,
+    progress: bool,
 ) -> Result<Snapshot, CliError> {
     let spec = host_spec(h)?;
+    let spinner = if progress {
+        progress::capture_spinner()
+    } else {
+        None
+    };
     let opts = CaptureOptions {
+        progress: spinner.as_ref().map(|s| s.1.clone()),
         entry_limit: h.entry_limit,
         label: label.to_string(),
         captured_at: source_date_epoch(),
@@ -245,7 +356,11 @@ fn capture_live(
             .map(std::path::PathBuf::from),
         ..CaptureOptions::default()
     };
-    Ok(capture::capture(&spec, &opts).context("capture failed")?)
+    let snap = capture::capture(&spec, &opts).context("capture failed");
+    if let Some((bar, _)) = spinner {
+        bar.finish();
+    }
+    Ok(snap?)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -263,7 +378,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
-    let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker)?;
+    let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker, true)?;
     let m = &snap.manifest;
     let (files, truncated) = (m.files.len(), m.walk.truncated);
     let (secrets, classes) = (m.redaction.secrets, m.redaction.classes);
@@ -374,55 +489,61 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
+fn cmd_audit(a: AuditArgs, style: report::Style) -> Result<ExitCode, CliError> {
+    let format = pick_format(
+        a.format,
+        &[
+            (a.json, Format::Json),
+            (a.sarif, Format::Sarif),
+            (a.jsonl, Format::Jsonl),
+        ],
+    )?;
     if a.fix {
-        return fix::audit_fix(&a);
+        return match format {
+            None | Some(Format::Text | Format::Json) => {
+                fix::audit_fix(&a, format == Some(Format::Json), style)
+            }
+            Some(f) => Err(unsupported(f, "audit --fix", "text or json")),
+        };
     }
     let fleet_mode = a.snapshots.len() > 1
-        || a.jsonl
+        || format == Some(Format::Jsonl)
         || a.summary
         || a.snapshots.first().is_some_and(|p| p.is_dir());
     if fleet_mode {
-        if a.json || a.sarif {
+        if let Some(f) = format.filter(|f| *f != Format::Jsonl) {
             return Err(CliError::new(
                 ExitCode::Usage,
-                "--json and --sarif take one snapshot; a fleet prints JSON lines (--jsonl) and --summary",
+                format!(
+                    "--format {} takes one snapshot; a fleet prints JSON lines (--format jsonl) and --summary",
+                    f.name()
+                ),
             ));
         }
         return fleet::run(
             &a.snapshots,
-            a.jsonl || !a.summary,
+            format == Some(Format::Jsonl) || !a.summary,
             a.summary,
             fail_threshold(a.fail_on),
         );
     }
-    let snap = match a.snapshots.first() {
+    let format = format.unwrap_or(Format::Text);
+    let human = matches!(format, Format::Text | Format::Markdown | Format::Html);
+    let source = a.snapshots.first();
+    let snap = match source {
         Some(p) => read_snapshot(p)?,
-        None => capture_live(&a.host, "live", None, false)?,
+        None => capture_live(&a.host, "live", None, false, human)?,
     };
     let report = audit::audit(&snap);
-    if a.sarif {
-        println!("{}", report::sarif::audit(&report, &snap));
-    } else if a.json {
-        println!("{}", report::json::render(&report, now_ms()));
-    } else {
-        let id = snap.id();
-        let label = if snap.meta.label.is_empty() {
-            "snapshot"
-        } else {
-            &snap.meta.label
-        };
-        print!(
-            "{}",
-            report::text::render(
-                &report,
-                &report::text::Header {
-                    label,
-                    id: &id,
-                    home: &snap.manifest.host.home
-                }
-            )
-        );
+    let plan = human.then(|| crate::fix::plan(&snap));
+    let shown = source.map(|p| p.to_string_lossy().into_owned());
+    let doc = report::AuditDoc::new(&snap, shown.as_deref(), &report, plan.as_ref());
+    match format {
+        Format::Sarif => println!("{}", report::sarif::audit(&report, &snap)),
+        Format::Json => println!("{}", report::json::render(&report, now_ms())),
+        Format::Markdown => print!("{}", report::markdown::audit(&doc)),
+        Format::Html => print!("{}", report::html::audit(&doc)),
+        _ => print!("{}", report::text::render(&doc, style)),
     }
     let threshold = fail_threshold(a.fail_on);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
@@ -456,18 +577,37 @@ fn read_input(path: &Path) -> Result<crate::diff::Input, CliError> {
     })
 }
 
-fn cmd_diff(a: DiffArgs) -> Result<ExitCode, CliError> {
+fn cmd_diff(a: DiffArgs, style: report::Style) -> Result<ExitCode, CliError> {
+    let format = pick_format(
+        a.format,
+        &[(a.json, Format::Json), (a.sarif, Format::Sarif)],
+    )?
+    .unwrap_or(Format::Text);
+    if format == Format::Jsonl {
+        return Err(unsupported(
+            format,
+            "diff",
+            "text, markdown, html, json or sarif",
+        ));
+    }
     let (old, new) = (read_input(&a.old)?, read_input(&a.new)?);
     let d = crate::diff::diff(&old, &new);
-    if a.sarif {
-        println!("{}", report::sarif::diff(&d, &old, &new));
-    } else if a.json {
-        println!(
+    let doc = report::DiffDoc {
+        diff: &d,
+        home: new
+            .snapshot()
+            .or(old.snapshot())
+            .map(|s| s.manifest.host.home.clone()),
+    };
+    match format {
+        Format::Sarif => println!("{}", report::sarif::diff(&d, &old, &new)),
+        Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&d).expect("diff serializes")
-        );
-    } else {
-        print!("{}", report::diff::render(&d));
+        ),
+        Format::Markdown => print!("{}", report::markdown::diff(&doc)),
+        Format::Html => print!("{}", report::html::diff(&doc)),
+        _ => print!("{}", report::diff::render(&doc, style)),
     }
     let gate = a.fail_on.map(|g| match g {
         DiffFailOn::New => crate::diff::Gate::New,
@@ -541,4 +681,48 @@ fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_terminal_no_color_and_the_flag() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(color_on(ColorWhen::Auto, true, None));
+        assert!(!color_on(ColorWhen::Auto, false, None));
+        assert!(!color_on(ColorWhen::Auto, true, set));
+        // An empty NO_COLOR does not disable colour (no-color.org).
+        assert!(color_on(ColorWhen::Auto, true, empty));
+        assert!(color_on(ColorWhen::Always, false, set));
+        assert!(!color_on(ColorWhen::Never, true, None));
+    }
+
+    #[test]
+    fn formats_and_aliases_must_agree() {
+        let f = |format, json, sarif| {
+            pick_format(format, &[(json, Format::Json), (sarif, Format::Sarif)])
+        };
+        assert_eq!(f(None, false, false).unwrap(), None);
+        assert_eq!(f(None, true, false).unwrap(), Some(Format::Json));
+        assert_eq!(
+            f(Some(Format::Json), true, false).unwrap(),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            f(Some(Format::Html), false, false).unwrap(),
+            Some(Format::Html)
+        );
+        let e = f(Some(Format::Html), true, false).unwrap_err();
+        assert_eq!(e.code, ExitCode::Usage);
+        assert!(
+            e.message.contains("--json and --format html"),
+            "{}",
+            e.message
+        );
+        assert!(f(None, true, true).is_err());
+    }
 }

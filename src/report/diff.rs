@@ -1,111 +1,121 @@
 //! `clawprint diff` for people: counts, then NEW / RESOLVED / CHANGED findings, each with the host changes that
-//! plausibly caused it, then every host change.
+//! plausibly caused it, then every host change. Paths under the home dir are shown as `~`.
 
 use std::fmt::Write;
 
-use crate::diff::{Diff, HostChange, Item};
+use super::{change_line, DiffDoc, Style};
+use crate::diff::{Item, Matching, Side};
 
-fn side(s: &crate::diff::Side) -> String {
+/// `label (id12)` of one side.
+pub fn side(s: &Side) -> String {
     match &s.snapshot_id {
-        Some(id) => format!("{} ({})", s.label, &id[..id.len().min(12)]),
+        Some(id) => format!("{} ({})", s.label, super::header::short(id)),
         None => format!("{} (report)", s.label),
     }
 }
 
-fn change_line(c: &HostChange) -> String {
-    match (&c.before, &c.after) {
-        (None, Some(a)) => format!("{} {}: added {a}", c.area, c.key),
-        (Some(b), None) => format!("{} {}: removed (was {b})", c.area, c.key),
-        (Some(b), Some(a)) => format!("{} {}: {b} → {a}", c.area, c.key),
-        (None, None) => format!("{} {}", c.area, c.key),
-    }
-}
-
-fn item(out: &mut String, i: &Item, d: &Diff) {
+fn item(out: &mut String, i: &Item, doc: &DiffDoc, st: Style) {
     let _ = writeln!(
         out,
-        "  {:<8} {}  {}",
-        i.severity.as_str(),
-        i.check_id,
-        i.title
+        "  {}  {}  {}",
+        st.severity(i.severity, &format!("{:<8}", i.severity.as_str())),
+        st.bold(&i.check_id),
+        doc.tilde(&i.title)
     );
-    for line in i.detail.lines() {
-        let _ = writeln!(out, "           {line}");
+    for line in doc.tilde(&i.detail).lines() {
+        let _ = writeln!(out, "            {line}");
     }
-    causes(out, i, d);
+    causes(out, i, doc, st);
 }
 
-fn causes(out: &mut String, i: &Item, d: &Diff) {
-    if let Some(c) = d
-        .causes
-        .iter()
-        .find(|c| c.check_id == i.check_id && c.fingerprint == i.fingerprint)
-    {
-        for ch in &c.changes {
-            let _ = writeln!(out, "           cause: {}", change_line(ch));
-        }
+fn causes(out: &mut String, i: &Item, doc: &DiffDoc, st: Style) {
+    for ch in doc.causes(i) {
+        let _ = writeln!(
+            out,
+            "            {} {}",
+            st.dim("cause:"),
+            doc.tilde(&change_line(ch))
+        );
     }
 }
 
-pub fn render(d: &Diff) -> String {
+pub fn render(doc: &DiffDoc, st: Style) -> String {
+    let d = doc.diff;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "clawprint diff: {} → {}",
+        "{} {} → {}",
+        st.bold("clawprint diff:"),
         side(&d.old),
         side(&d.new_side)
     );
     let c = &d.counts;
+    let n = |v: usize, t: &str, paint: fn(Style, &str) -> String| {
+        let s = format!("{v} {t}");
+        if v > 0 {
+            paint(st, &s)
+        } else {
+            s
+        }
+    };
     let _ = writeln!(
         out,
-        "{} new · {} resolved · {} changed · {} unchanged",
-        c.new, c.resolved, c.changed, c.unchanged
+        "{} · {} · {} · {} unchanged",
+        n(c.new, "new", Style::bad),
+        n(c.resolved, "resolved", Style::good),
+        n(c.changed, "changed", Style::changed),
+        c.unchanged
     );
-    if d.matching == crate::diff::Matching::CheckIdDetail {
+    if d.matching == Matching::CheckIdDetail {
         let _ = writeln!(
             out,
             "(matched on checkId and detail: at least one side is a report without fingerprints)"
         );
     }
     if !d.new.is_empty() {
-        let _ = writeln!(out, "\nNEW");
+        let _ = writeln!(out, "\n{}", st.bad(&st.bold("NEW")));
         for i in &d.new {
-            item(&mut out, i, d);
+            item(&mut out, i, doc, st);
         }
     }
     if !d.resolved.is_empty() {
-        let _ = writeln!(out, "\nRESOLVED");
+        let _ = writeln!(out, "\n{}", st.good(&st.bold("RESOLVED")));
         for i in &d.resolved {
-            item(&mut out, i, d);
+            item(&mut out, i, doc, st);
         }
     }
     if !d.changed.is_empty() {
-        let _ = writeln!(out, "\nCHANGED");
+        let _ = writeln!(out, "\n{}", st.changed(&st.bold("CHANGED")));
         for ch in &d.changed {
             let sev = if ch.severity_changed() {
                 format!(
                     "{} → {}",
-                    ch.before.severity.as_str(),
-                    ch.after.severity.as_str()
+                    st.severity(ch.before.severity, ch.before.severity.as_str()),
+                    st.severity(ch.after.severity, ch.after.severity.as_str())
                 )
             } else {
-                ch.after.severity.as_str().to_string()
+                st.severity(ch.after.severity, ch.after.severity.as_str())
             };
-            let _ = writeln!(out, "  {sev}  {}  {}", ch.after.check_id, ch.after.title);
+            let _ = writeln!(
+                out,
+                "  {sev}  {}  {}",
+                st.bold(&ch.after.check_id),
+                doc.tilde(&ch.after.title)
+            );
             if ch.before.detail != ch.after.detail {
-                let _ = writeln!(out, "           was: {}", ch.before.detail);
-                let _ = writeln!(out, "           now: {}", ch.after.detail);
+                let _ = writeln!(out, "            was: {}", doc.tilde(&ch.before.detail));
+                let _ = writeln!(out, "            now: {}", doc.tilde(&ch.after.detail));
             }
-            causes(&mut out, &ch.after, d);
+            causes(&mut out, &ch.after, doc, st);
         }
     }
     if let Some(h) = &d.host_changes {
-        let _ = writeln!(out, "\nHOST CHANGES");
+        let _ = writeln!(out, "\n{}", st.bold("HOST CHANGES"));
         if h.is_empty() {
             let _ = writeln!(out, "  none (same config, file metadata and environment)");
         }
         for ch in h.all() {
-            let _ = writeln!(out, "  {}", change_line(ch));
+            let _ = writeln!(out, "  {}", doc.tilde(&change_line(ch)));
         }
     }
     out

@@ -1,78 +1,154 @@
-//! Text report for people: a header, the summary, then findings grouped CRITICAL, WARN, INFO.
+//! Text report for people, the way a support engineer pastes it into a ticket: a header (label, snapshot id,
+//! config path, capture time and OpenClaw version when known), the summary, findings grouped CRITICAL, WARN,
+//! INFO (checkId and title, the detail indented, a `Fix:` line), suppressed findings, notes, and a one-line
+//! hint at what to run next. Paths under the home dir are shown as `~`. Stable and diff-friendly: no dates
+//! but the capture's own, no terminal widths; colour only through [`Style`].
 
 use std::fmt::Write;
 
-use crate::audit::{Report, Severity};
+use super::{AuditDoc, Style, GROUPS};
+use crate::audit::Severity;
 
-pub struct Header<'a> {
-    pub label: &'a str,
-    pub id: &'a str,
-    /// Home dir to show as `~`.
-    pub home: &'a str,
-}
-
-fn tilde(s: &str, home: &str) -> String {
-    if home.len() > 1 {
-        s.replace(&format!("{home}/"), "~/")
-            .replace(&format!("{home} "), "~ ")
-    } else {
-        s.to_string()
-    }
-}
-
-pub fn render(report: &Report, h: &Header) -> String {
+/// The audit report as text.
+pub fn render(doc: &AuditDoc, st: Style) -> String {
+    let h = &doc.header;
+    let report = doc.report;
     let mut out = String::new();
-    let s = &report.summary;
     let _ = writeln!(
         out,
-        "clawprint security audit: {} ({})",
-        h.label,
-        &h.id[..h.id.len().min(12)]
+        "{} {} ({})",
+        st.bold("clawprint security audit:"),
+        st.bold(&h.label),
+        h.short_id()
     );
     let _ = writeln!(
         out,
-        "Summary: {} critical · {} warn · {} info",
-        s.critical, s.warn, s.info
+        "config    {}{}",
+        h.tilde(&h.config_path),
+        match (h.config_exists, h.includes) {
+            (false, _) => " (absent)".to_string(),
+            (true, 0) => String::new(),
+            (true, 1) => " (+1 $include)".to_string(),
+            (true, n) => format!(" (+{n} $include files)"),
+        }
     );
-    for d in &report.secret_diagnostics {
-        let _ = writeln!(out, "[secrets] {d}");
+    if let Some(t) = h.captured_utc() {
+        let _ = writeln!(out, "captured  {t} by {}", h.captured_by);
     }
-    for (sev, name) in [
-        (Severity::Critical, "CRITICAL"),
-        (Severity::Warn, "WARN"),
-        (Severity::Info, "INFO"),
-    ] {
-        let group: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == sev)
-            .collect();
+    if let Some(v) = &h.openclaw_version {
+        let _ = writeln!(out, "OpenClaw  {v} (last wrote the config)");
+    }
+    let s = &report.summary;
+    let count = |sev: Severity, n: usize| {
+        let t = format!("{n} {}", sev.as_str());
+        if n > 0 {
+            st.severity(sev, &t)
+        } else {
+            t
+        }
+    };
+    let _ = writeln!(
+        out,
+        "summary   {} · {} · {}{}",
+        count(Severity::Critical, s.critical),
+        count(Severity::Warn, s.warn),
+        count(Severity::Info, s.info),
+        if report.suppressed.is_empty() {
+            String::new()
+        } else {
+            format!(" · {} suppressed", report.suppressed.len())
+        }
+    );
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "\nNo findings.");
+    }
+    for (sev, name) in GROUPS {
+        let group = doc.group(sev);
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{name}");
-        for f in group {
-            let _ = writeln!(out, "{} {}", f.check_id, f.title);
-            for line in tilde(&f.detail, h.home).lines() {
-                let _ = writeln!(out, "  {line}");
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.severity(sev, &format!("{name} ({})", group.len()))
+        );
+        for (i, (f, _)) in group.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "  {}  {}", st.bold(&f.check_id), h.tilde(&f.title));
+            for line in h.tilde(&f.detail).lines() {
+                let _ = writeln!(out, "    {line}");
             }
             if let Some(r) = &f.remediation {
-                let _ = writeln!(out, "  Fix: {}", tilde(r, h.home));
+                let _ = writeln!(out, "    {} {}", st.bold("Fix:"), h.tilde(r));
             }
+        }
+    }
+    if !report.suppressed.is_empty() {
+        let _ = writeln!(out, "\nSUPPRESSED ({})", report.suppressed.len());
+        for sup in &report.suppressed {
+            let f = &sup.finding;
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}{}",
+                f.severity.as_str(),
+                st.bold(&f.check_id),
+                h.tilde(&f.title),
+                sup.suppression
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(" (reason: {})", h.tilde(r)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !report.secret_diagnostics.is_empty() {
+        let _ = writeln!(out, "\nSECRETS");
+        for d in &report.secret_diagnostics {
+            let _ = writeln!(out, "  {}", h.tilde(d));
         }
     }
     if !report.notes.is_empty() {
         let _ = writeln!(out, "\nNOTES");
         for n in &report.notes {
-            let path = tilde(&n.path, h.home);
+            let path = h.tilde(&n.path);
             if path.is_empty() {
-                let _ = writeln!(out, "  {}", n.message);
+                let _ = writeln!(out, "  {}", h.tilde(&n.message));
             } else {
-                let _ = writeln!(out, "  {path}: {}", tilde(&n.message, h.home));
+                let _ = writeln!(out, "  {path}: {}", h.tilde(&n.message));
             }
         }
     }
+    let _ = writeln!(out, "\n{}", st.dim(&footer(doc)));
     out
+}
+
+/// What to run next, on one line.
+fn footer(doc: &AuditDoc) -> String {
+    let h = &doc.header;
+    match doc.ops_planned() {
+        Some(p) => format!(
+            "Plan the fixes: {} ({} change{}, {} finding{}) · JSON: add --json",
+            h.command("fix plan", ""),
+            p.ops.len(),
+            plural(p.ops.len()),
+            doc.fixable(),
+            plural(doc.fixable()),
+        ),
+        None => format!(
+            "JSON: {} · for a ticket: --format markdown or html",
+            h.command("audit", "--json")
+        ),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// `clawprint show`: what a snapshot holds.
@@ -203,5 +279,66 @@ fn kind_char(k: crate::snapshot::FileKind) -> char {
         Char => 'c',
         Block => 'b',
         Unknown => '?',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Finding, Report, Summary};
+    use crate::snapshot::{Manifest, Meta, Snapshot};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn header_shows_capture_time_and_openclaw_version_when_known() {
+        let mut blobs = BTreeMap::new();
+        let mut m = Manifest::default();
+        m.host.home = "/home/u".into();
+        m.config.path = "/home/u/.openclaw/openclaw.json".into();
+        m.config.exists = true;
+        m.config.blob = Some(Snapshot::add_blob(
+            &mut blobs,
+            b"{meta: {lastTouchedVersion: '2026.5.20'}}".to_vec(),
+        ));
+        let snap = Snapshot {
+            manifest: m,
+            blobs,
+            meta: Meta::new("acme-prod", Some(1_779_272_100)),
+        };
+        let findings =
+            vec![
+                Finding::new("fs.x", Severity::Warn, "T", "/home/u/.openclaw mode=755")
+                    .fix("chmod 700 /home/u/.openclaw"),
+            ];
+        let report = Report {
+            summary: Summary::of(&findings),
+            findings,
+            suppressed: vec![],
+            secret_diagnostics: vec![],
+            notes: vec![],
+        };
+        let doc = AuditDoc::new(&snap, None, &report, None);
+        let out = render(&doc, Style::PLAIN);
+        let head: Vec<&str> = out.lines().take(5).collect();
+        assert_eq!(
+            head,
+            [
+                format!("clawprint security audit: acme-prod ({})", &snap.id()[..12]).as_str(),
+                "config    ~/.openclaw/openclaw.json",
+                &format!(
+                    "captured  2026-05-20 10:15:00 UTC by clawprint {}",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                "OpenClaw  2026.5.20 (last wrote the config)",
+                "summary   0 critical · 1 warn · 0 info",
+            ]
+        );
+        assert!(out.contains(
+            "\nWARN (1)\n  fs.x  T\n    ~/.openclaw mode=755\n    Fix: chmod 700 ~/.openclaw\n"
+        ));
+        // A live audit: the hint names no file.
+        assert!(out.ends_with(
+            "\nJSON: clawprint audit --json · for a ticket: --format markdown or html\n"
+        ));
     }
 }
