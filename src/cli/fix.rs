@@ -534,6 +534,7 @@ fn apply_options<'a>(h: &HostArgs) -> Result<ApplyOptions<'a>, CliError> {
     opts.capture = CaptureOptions {
         entry_limit: h.entry_limit,
         label: "live".into(),
+        keep_identities: true,
         ..CaptureOptions::default()
     };
     Ok(opts)

@@ -178,7 +178,9 @@ impl Pseudonymizer {
             return format!("#{}", self.name("n", name, &core[1..]));
         }
         // `name#1234` (Discord tags).
-        if let (Some((name, tag)), Some((orig_name, _))) = (lower.rsplit_once('#'), core.rsplit_once('#')) {
+        if let (Some((name, tag)), Some((orig_name, _))) =
+            (lower.rsplit_once('#'), core.rsplit_once('#'))
+        {
             if is_word(name) && tag.len() == 4 && tag.bytes().all(|b| b.is_ascii_digit()) {
                 let n = self.name("n", name, orig_name);
                 return format!("{n}#{}", self.digit_class(tag));
@@ -193,19 +195,19 @@ impl Pseudonymizer {
     /// E.164 form.
     fn signal_core(&mut self, core: &str) -> String {
         let (scheme, rest) = split_scheme(core);
-        let scheme_out = if KNOWN_SCHEMES.contains(&scheme.to_ascii_lowercase().trim_end_matches(':'))
-        {
-            scheme.to_string()
-        } else {
-            scheme
-                .chars()
-                .map(|c| match c {
-                    ':' | '-' => c,
-                    c if c.is_ascii_digit() => '0',
-                    _ => 'x',
-                })
-                .collect()
-        };
+        let scheme_out =
+            if KNOWN_SCHEMES.contains(&scheme.to_ascii_lowercase().trim_end_matches(':')) {
+                scheme.to_string()
+            } else {
+                scheme
+                    .chars()
+                    .map(|c| match c {
+                        ':' | '-' => c,
+                        c if c.is_ascii_digit() => '0',
+                        _ => 'x',
+                    })
+                    .collect()
+            };
         let rest_out = self.positional_digits(rest, |c| {
             (c.is_alphanumeric() && !c.is_ascii_digit()).then_some('x')
         });
@@ -437,8 +439,14 @@ mod tests {
     fn prefixes_and_blanks_stay_as_written() {
         let mut ps = p();
         assert_eq!(ps.entry(Context::Telegram, " TG: 5551 "), " TG: 1000 ");
-        assert_eq!(ps.entry(Context::Telegram, "telegram:5551"), "telegram:1000");
-        assert_eq!(ps.entry(Context::Signal, "signal:+15550001111"), "signal:+10000000000");
+        assert_eq!(
+            ps.entry(Context::Telegram, "telegram:5551"),
+            "telegram:1000"
+        );
+        assert_eq!(
+            ps.entry(Context::Signal, "signal:+15550001111"),
+            "signal:+10000000000"
+        );
         assert_eq!(ps.entry(Context::Irc, "IRC:user:Alice"), "IRC:user:user1");
         assert_eq!(ps.entry(Context::Generic, "chat_id:42"), "chat_id:10");
     }
@@ -472,7 +480,16 @@ mod tests {
             !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
         };
         let mut ps = p();
-        for s in ["123", "tg:456", "@name", "-100123", "+1555", "a1", "12 34", "telegram: 77 "] {
+        for s in [
+            "123",
+            "tg:456",
+            "@name",
+            "-100123",
+            "+1555",
+            "a1",
+            "12 34",
+            "telegram: 77 ",
+        ] {
             let out = ps.entry(Context::Telegram, s);
             assert_eq!(numeric(&out), numeric(s), "{s:?} -> {out:?}");
         }
@@ -481,14 +498,22 @@ mod tests {
     #[test]
     fn equal_inputs_equal_pseudonyms_distinct_stay_distinct() {
         let mut ps = p();
-        let inputs = ["alice", "Alice", "ALICE", "bob", "alice", "@alice", "123", "0123"];
+        let inputs = [
+            "alice", "Alice", "ALICE", "bob", "alice", "@alice", "123", "0123",
+        ];
         let outs: Vec<String> = inputs
             .iter()
             .map(|s| ps.entry(Context::Telegram, s))
             .collect();
         for (i, a) in inputs.iter().enumerate() {
             for (j, b) in inputs.iter().enumerate() {
-                assert_eq!(a == b, outs[i] == outs[j], "{a} {b} -> {} {}", outs[i], outs[j]);
+                assert_eq!(
+                    a == b,
+                    outs[i] == outs[j],
+                    "{a} {b} -> {} {}",
+                    outs[i],
+                    outs[j]
+                );
                 // Case-insensitive equality is kept too (IRC).
                 assert_eq!(
                     a.to_lowercase() == b.to_lowercase(),
@@ -571,7 +596,11 @@ mod tests {
         let mut ps = p();
         let mut seen = std::collections::HashMap::new();
         for i in 0..300 {
-            for s in [format!("name{i}"), format!("{i:03}"), format!("+1555{i:04}")] {
+            for s in [
+                format!("name{i}"),
+                format!("{i:03}"),
+                format!("+1555{i:04}"),
+            ] {
                 let out = ps.entry(Context::Generic, &s);
                 if let Some(prev) = seen.insert(out.clone(), s.clone()) {
                     assert_eq!(prev, s, "{prev} and {s} share {out}");
