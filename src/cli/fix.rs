@@ -364,7 +364,7 @@ fn apply_error(e: ApplyError, json: bool) -> CliError {
     match e {
         ApplyError::Integrity(m) => CliError::new(ExitCode::Integrity, m),
         ApplyError::OtherHost(_) => CliError::new(ExitCode::Stale, e.to_string())
-            .hint("plan from a capture of this host made without --home-alias"),
+            .hint("plan from `clawprint capture --keep-identities` of this host (without --home-alias): a default capture records pseudonyms, not the real paths"),
         ApplyError::Stale(ref ops) => {
             let mut msg = e.to_string();
             for (i, why) in ops {
