@@ -172,11 +172,9 @@ impl Redactor {
                     ));
                 }
             }
-            Value::Number(n) => {
-                if identity_context(doc, keys).is_some() {
-                    if let Some(p) = self.ids.number(&n.raw) {
-                        edits.push((node.span.start, node.span.end, p));
-                    }
+            Value::Number(n) if identity_context(doc, keys).is_some() => {
+                if let Some(p) = self.ids.number(&n.raw) {
+                    edits.push((node.span.start, node.span.end, p));
                 }
             }
             _ => {}
