@@ -108,6 +108,10 @@ struct GenHost {
     dm_scope_main: bool,
     workspace_name: String,
     gateway_token: String,
+    /// `gateway.controlUi.allowedOrigins` host (or `*`) and `gateway.trustedProxies` (loopback, private, public).
+    origin: Option<String>,
+    proxies: Vec<&'static str>,
+    lan: bool,
 }
 
 fn digits() -> impl Strategy<Value = String> {
@@ -145,11 +149,28 @@ fn host() -> impl Strategy<Value = GenHost> {
         name(),
         "[A-Za-z0-9]{12,30}".prop_map(|s| format!("Zq{s}")),
     );
-    (channels, others).prop_map(
+    let gateway = (
+        proptest::option::of(name()),
+        proptest::sample::subsequence(
+            vec![
+                "127.0.0.1",
+                "10.20.30.40",
+                "37.120.77.201",
+                "2a01:4f8:c17:1::7",
+            ],
+            0..4,
+        ),
+        any::<bool>(),
+    );
+    (channels, others, gateway).prop_map(
         |(
             (tg_ids, tg_names, tg_group_ids, tg_dm, tg_group, phones, signal_account, irc_nicks),
             (emails, tags, guild_ids, elevated, pairing_tg, pairing_signal, main, ws, token),
+            (origin, proxies, lan),
         )| GenHost {
+            origin,
+            proxies,
+            lan,
             tg_ids,
             tg_names,
             tg_group_ids,
@@ -241,7 +262,16 @@ fn lay_out(h: &GenHost) -> tempfile::TempDir {
         })
         .collect();
     let cfg = serde_json::json!({
-        "gateway": {"bind": "loopback", "auth": {"mode": "token", "token": h.gateway_token}},
+        "gateway": {
+            "bind": if h.lan { "lan" } else { "loopback" },
+            "auth": {"mode": "token", "token": h.gateway_token},
+            "controlUi": {"allowedOrigins": match &h.origin {
+                Some(o) => vec![format!("https://{o}.corp-web.net:8443")],
+                None => vec!["*".to_string()],
+            }},
+            "trustedProxies": h.proxies,
+            "remote": {"url": format!("wss://{}-gw.corp-web.net", h.workspace_name)},
+        },
         "session": {"dmScope": if h.dm_scope_main { "main" } else { "per-channel-peer" }},
         "agents": {"defaults": {"workspace": format!("{home}/{}", h.workspace_name)}},
         "logging": {"file": format!("{home}/.openclaw/logs/{}.log", h.workspace_name)},
@@ -296,6 +326,9 @@ fn identities(h: &GenHost, home: &Path) -> Vec<String> {
         h.signal_account.clone(),
         home.file_name().unwrap().to_string_lossy().into_owned(),
         format!("{}bot", h.workspace_name),
+        "corp-web".to_string(),
+        "37.120.77.201".to_string(),
+        "2a01:4f8".to_string(),
     ];
     out.extend(h.tg_ids.iter().map(|(d, _)| d.clone()));
     out.extend(h.tg_names.iter().cloned());

@@ -72,6 +72,9 @@ pub struct Pseudonymizer {
     digits: HashMap<String, String>,
     /// How many digit classes of each length exist.
     digit_counts: HashMap<usize, u64>,
+    /// Host name or public address (lower-cased) → pseudonym.
+    hosts: HashMap<String, String>,
+    host_counts: [u64; 3],
     /// Number of values replaced.
     pub replaced: u64,
 }
@@ -95,7 +98,7 @@ impl Pseudonymizer {
 
     /// Number of identity classes (distinct names and distinct digit strings).
     pub fn classes(&self) -> u64 {
-        (self.names.len() + self.digits.len()) as u64
+        (self.names.len() + self.digits.len() + self.hosts.len()) as u64
     }
 
     /// The pseudonym of an identity string (an allowlist entry, a map key that is a chat id, an account's phone
@@ -149,6 +152,130 @@ impl Pseudonymizer {
         }
         self.replaced += 1;
         Some(format!("{sign}{pseudo}"))
+    }
+
+    /// The pseudonym of a host position (`gateway.controlUi.allowedOrigins`, `gateway.remote.url`,
+    /// `gateway.trustedProxies`): an origin or URL keeps its scheme, port and path, its host is replaced; a bare
+    /// host or address (optionally `/prefix` or `:port`) likewise. Kept, because the checks read them and they
+    /// name no one: `*`, `localhost`, loopback, private, link-local and CGNAT (Tailscale) addresses. Public
+    /// addresses become documentation addresses (`203.0.113.N`, `2001:db8::N`), names `hostN.example` (a
+    /// `.ts.net`, `.local`, `.internal`, `.lan` or `.home.arpa` suffix is kept).
+    pub fn host(&mut self, s: &str) -> String {
+        if !self.enabled {
+            return s.to_string();
+        }
+        let start = s.len() - s.trim_start_matches(is_js_whitespace).len();
+        let end = s.trim_end_matches(is_js_whitespace).len().max(start);
+        let body = &s[start..end];
+        if body.is_empty() || body == "*" || looks_like_marker(body) || body.contains("${") {
+            return s.to_string();
+        }
+        let (head, rest) = match body.find("://") {
+            Some(i) => body.split_at(i + 3),
+            None => ("", body),
+        };
+        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(auth_end);
+        // userinfo@ (a password there is already a marker)
+        let (userinfo, hostport) = match authority.rfind('@') {
+            Some(i) => authority.split_at(i + 1),
+            None => ("", authority),
+        };
+        let userinfo = match userinfo.strip_suffix('@') {
+            Some(u) => {
+                let (user, pass) = u.split_at(u.find(':').unwrap_or(u.len()));
+                format!("{}{pass}@", self.core(user))
+            }
+            None => String::new(),
+        };
+        // [v6]:port, v4:port, name:port, or a bare v6 / CIDR
+        let (host, port) = if let Some(r) = hostport.strip_prefix('[') {
+            match r.find(']') {
+                Some(i) => (&hostport[..i + 2], &hostport[i + 2..]),
+                None => (hostport, ""),
+            }
+        } else if hostport.matches(':').count() == 1 {
+            hostport.split_at(hostport.find(':').unwrap_or(hostport.len()))
+        } else {
+            hostport.split_at(hostport.find('/').unwrap_or(hostport.len()))
+        };
+        let pseudo = self.host_name(host);
+        if pseudo != host {
+            self.replaced += 1;
+        }
+        format!(
+            "{}{head}{userinfo}{pseudo}{port}{tail}{}",
+            &s[..start],
+            &s[end..]
+        )
+    }
+
+    fn host_name(&mut self, host: &str) -> String {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let lower = bare.to_ascii_lowercase();
+        if lower.is_empty() || lower == "localhost" || lower.ends_with(".localhost") {
+            return host.to_string();
+        }
+        if let Ok(ip) = lower.parse::<std::net::IpAddr>() {
+            let keep = match ip {
+                std::net::IpAddr::V4(v4) => {
+                    let o = v4.octets();
+                    v4.is_loopback()
+                        || v4.is_private()
+                        || v4.is_link_local()
+                        || v4.is_unspecified()
+                        || (o[0] == 100 && (64..128).contains(&o[1]))
+                }
+                std::net::IpAddr::V6(v6) => {
+                    let first = v6.segments()[0];
+                    v6.is_loopback()
+                        || v6.is_unspecified()
+                        || (first & 0xfe00) == 0xfc00
+                        || (first & 0xffc0) == 0xfe80
+                }
+            };
+            if keep {
+                return host.to_string();
+            }
+        } else if lower
+            .chars()
+            .any(|c| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        {
+            // Not a host name (a path, free text): leave it to the other rules.
+            return host.to_string();
+        }
+        let bracket = |p: &str| {
+            if host.starts_with('[') {
+                format!("[{p}]")
+            } else {
+                p.to_string()
+            }
+        };
+        if let Some(p) = self.hosts.get(&lower) {
+            return bracket(p);
+        }
+        let p = match lower.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => {
+                let i = self.host_counts[0];
+                self.host_counts[0] += 1;
+                let nets = ["203.0.113", "198.51.100", "192.0.2"];
+                format!("{}.{}", nets[(i / 254 % 3) as usize], i % 254 + 1)
+            }
+            Ok(std::net::IpAddr::V6(_)) => {
+                self.host_counts[1] += 1;
+                format!("2001:db8::{:x}", self.host_counts[1])
+            }
+            Err(_) => {
+                self.host_counts[2] += 1;
+                let suffix = [".ts.net", ".local", ".internal", ".lan", ".home.arpa"]
+                    .into_iter()
+                    .find(|x| lower.ends_with(x))
+                    .unwrap_or(".example");
+                format!("host{}{suffix}", self.host_counts[2])
+            }
+        };
+        self.hosts.insert(lower, p.clone());
+        bracket(&p)
     }
 
     /// A core (prefix and blanks already split off) by its shape.
@@ -610,6 +737,48 @@ mod tests {
         assert_eq!(ps.entry(Context::Generic, "name0"), "user1");
         let mut again = p();
         assert_eq!(again.entry(Context::Generic, "zed"), "user1");
+    }
+
+    #[test]
+    fn hosts_keep_scheme_port_path_and_what_checks_read() {
+        let mut ps = p();
+        assert_eq!(
+            ps.host("https://control.acme-corp.com:8443/ui"),
+            "https://host1.example:8443/ui"
+        );
+        assert_eq!(
+            ps.host(" https://Control.acme-corp.com "),
+            " https://host1.example "
+        );
+        assert_eq!(ps.host("wss://gw.tail1234.ts.net"), "wss://host2.ts.net");
+        for kept in [
+            "*",
+            "127.0.0.1",
+            "::1",
+            "127.0.0.1/32",
+            "::1/128",
+            "10.0.0.5",
+            "192.168.1.2/24",
+            "100.101.102.103",
+            "http://localhost:18789",
+            "http://127.0.0.1:18789",
+            "fd7a:115c:a1e0::1",
+            "",
+        ] {
+            assert_eq!(ps.host(kept), kept);
+        }
+        assert_eq!(ps.host("8.8.8.8"), "203.0.113.1");
+        assert_eq!(ps.host("8.8.4.4/32"), "203.0.113.2/32");
+        assert_eq!(ps.host("2606:4700::1111"), "2001:db8::1");
+        assert_eq!(
+            ps.host("https://[2606:4700::1111]:443"),
+            "https://[2001:db8::1]:443"
+        );
+        assert_eq!(
+            ps.host("https://bob@acme-corp.com"),
+            "https://user1@host3.example"
+        );
+        assert_eq!(ps.host("8.8.8.8"), "203.0.113.1");
     }
 
     #[test]

@@ -191,6 +191,10 @@ impl Redactor {
             let p = self.ids.entry(ctx, s);
             return (p != s).then_some(p);
         }
+        if is_host_position(doc, keys) {
+            let p = self.ids.host(s);
+            return (p != s).then_some(p);
+        }
         self.alias_text(s)
     }
 
@@ -270,6 +274,19 @@ pub fn identity_context(doc: &Doc, keys: &[String]) -> Option<Context> {
         return Some(Context::Generic);
     }
     None
+}
+
+/// Host names and addresses the checks read only properties of (wildcard, loopback, non-empty).
+fn is_host_position(doc: &Doc, keys: &[String]) -> bool {
+    let Doc::Config(_) = doc else { return false };
+    let k: Vec<&str> = keys.iter().map(String::as_str).collect();
+    matches!(
+        k.as_slice(),
+        ["gateway", "controlUi", "allowedOrigins"]
+            | ["gateway", "remote", "url"]
+            | ["gateway", "trustedProxies"]
+            | ["gateway", "customBindHost"]
+    )
 }
 
 /// Are the member keys of the object at `keys` identities (chat or group ids, people), and in which terms?
