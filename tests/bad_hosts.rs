@@ -70,8 +70,12 @@ impl Host {
         snap
     }
 
+    /// Identities kept: the tests look entries up by their real paths.
     fn capture(&self) -> Snapshot {
-        self.capture_with(CaptureOptions::default())
+        self.capture_with(CaptureOptions {
+            keep_identities: true,
+            ..CaptureOptions::default()
+        })
     }
 }
 

@@ -12,6 +12,7 @@
 //! JSON content is stored redacted ([`Capturer::capture_json_content`]); files are read without following a
 //! final symlink, as the reference does. At most [`MAX_PACKAGES`] package dirs are read.
 
+use crate::config::redact::Doc;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -53,7 +54,7 @@ pub(super) fn capture(c: &mut Capturer, _cfg: &Value) {
 
     // Install records: installs.json, and the state DB of releases that keep them there.
     let installs = state.join("plugins").join("installs.json");
-    c.capture_json_content(&installs, false);
+    c.capture_json_content(&installs, false, &Doc::Other);
     let mut records: Vec<(String, Value)> = Vec::new();
     if let Some(doc) = captured_json(c, &installs) {
         records.extend(persisted_records(&doc));
@@ -71,7 +72,7 @@ pub(super) fn capture(c: &mut Capturer, _cfg: &Value) {
     // The managed npm root.
     let npm = state.join("npm");
     let npm_pkg = npm.join("package.json");
-    c.capture_json_content(&npm_pkg, false);
+    c.capture_json_content(&npm_pkg, false, &Doc::Other);
     if let Some(deps) = captured_json(c, &npm_pkg)
         .as_ref()
         .and_then(|d| d.get("dependencies"))
@@ -105,7 +106,7 @@ pub(super) fn capture(c: &mut Capturer, _cfg: &Value) {
             break;
         }
         c.record(&drift_dir);
-        c.capture_json_content(&drift_dir.join("package.json"), false);
+        c.capture_json_content(&drift_dir.join("package.json"), false, &Doc::Other);
         let root = [install_path, r.get("sourcePath")]
             .into_iter()
             .flatten()
@@ -152,9 +153,9 @@ fn plugin_root(c: &mut Capturer, dir: &Path) {
     if !hostfs::stat(dir).is_ok_and(|s| s.kind == FileKind::Dir) {
         return;
     }
-    c.capture_json_content(&dir.join("openclaw.plugin.json"), false);
+    c.capture_json_content(&dir.join("openclaw.plugin.json"), false, &Doc::Other);
     let pkg = dir.join("package.json");
-    c.capture_json_content(&pkg, false);
+    c.capture_json_content(&pkg, false, &Doc::Other);
     for f in paths::PLUGIN_ENTRY_FILES {
         c.record(&dir.join(f));
     }
@@ -255,7 +256,12 @@ mod tests {
             &st.join("npm/node_modules/@s/r/package.json"),
             r#"{"name":"@s/r","version":"1.0.0","openclaw":{"extensions":["./i.js"]}}"#,
         );
-        let snap = capture(&HostSpec::for_home(home), &CaptureOptions::default()).unwrap();
+        // Real paths (no home pseudonym), to look the files up by them.
+        let opts = CaptureOptions {
+            keep_identities: true,
+            ..CaptureOptions::default()
+        };
+        let snap = capture(&HostSpec::for_home(home), &opts).unwrap();
         let h = home.to_string_lossy();
         for p in [
             format!("{h}/.openclaw/extensions/a/package.json"),

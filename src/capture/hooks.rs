@@ -6,6 +6,7 @@
 //! not hard-linked file; its content is captured (redacted) only then, so the audit can take a captured blob as
 //! "OpenClaw could read it". Otherwise only its metadata is recorded, with a diagnostic.
 
+use crate::config::redact::Doc;
 use std::path::Path;
 
 use serde_json::Value;
@@ -79,7 +80,7 @@ pub(super) fn capture(c: &mut Capturer, cfg: &Value) {
         let file = Path::new(&f);
         let dir = file.parent().unwrap_or(Path::new("/"));
         match refusal(file, dir) {
-            None => c.capture_json_content(file, true),
+            None => c.capture_json_content(file, true, &Doc::Other),
             Some(reason) => {
                 if c.record(file).is_some() && !reason.is_empty() {
                     c.diag(

@@ -25,12 +25,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::config::env::{env_references, SEARCH_PROVIDER_ENV};
+use crate::config::identity::{Context, Pseudonymizer};
 use crate::config::json5;
 use crate::config::load::{self, normalize, IncludeSource};
-use crate::config::redact::Redactor;
+use crate::config::redact::{Doc, Redactor};
 use crate::snapshot::{
-    ConfigFacts, DatabaseEntry, Diagnostic, FileEntry, FileKind, HostFacts, IncludeFile, Manifest,
-    Meta, RedactionFacts, Resolved, Snapshot, FORMAT_VERSION,
+    ConfigFacts, DatabaseEntry, Diagnostic, FileEntry, FileKind, HostFacts, IdentityFacts,
+    IncludeFile, Manifest, Meta, RedactionFacts, Resolved, Snapshot, FORMAT_VERSION,
 };
 
 pub use discover::Locations;
@@ -126,9 +127,15 @@ impl HostSpec {
 pub struct CaptureOptions {
     pub entry_limit: u64,
     /// Replace secrets by markers. Only in-memory test captures turn this off; nothing unredacted is written.
+    /// Off also keeps identities.
     pub redact: bool,
+    /// Keep identities (allowlist entries, chat ids, phone numbers, the home dir's name) as they are
+    /// (`capture --keep-identities`; live audits and `fix apply`, which act on the real paths). Off by default:
+    /// each is replaced by a pseudonym that keeps what the checks read ([`crate::config::identity`]).
+    pub keep_identities: bool,
     /// Record paths under the home dir with this prefix instead (`--home-alias`), so a host laid out in a
-    /// temporary dir captures to the same bytes wherever it is.
+    /// temporary dir captures to the same bytes wherever it is. Without it, a capture that pseudonymizes
+    /// identities records them under [`default_home_alias`].
     pub home_alias: Option<String>,
     /// Record files owned by the capturing user as owned by these ids (with `home_alias`, for the same reason).
     pub owner_alias: Option<(u32, u32)>,
@@ -165,11 +172,46 @@ impl std::fmt::Debug for ProgressHook {
     }
 }
 
+impl CaptureOptions {
+    /// Does this capture replace identities by pseudonyms?
+    pub fn pseudonymizes(&self) -> bool {
+        self.redact && !self.keep_identities
+    }
+}
+
+/// The home dir as a pseudonymizing capture records it: the same parent dir (`/home/`, `/Users/`, `/var/home/`
+/// stay what they are) and the name `user`, so the user name is gone but every path test the checks make
+/// (`/home/` prefixes, "under $HOME") gives the same answer. A name that says the dir is synced (`Dropbox`,
+/// `iCloud`, …, which `fs.synced_dir` reads) keeps that word (`user-dropbox`). `None` for `/` and `/root`, which
+/// name nobody.
+pub fn default_home_alias(home: &Path) -> Option<String> {
+    let text = home.to_string_lossy();
+    let text = text.trim_end_matches('/');
+    let (parent, name) = text.rsplit_once('/')?;
+    if name.is_empty() || name == "user" || (parent.is_empty() && name == "root") {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    // The words `fs.synced_dir` looks for (src/audit/checks/fs.rs).
+    const SYNCED: &[&str] = &[
+        "icloud",
+        "dropbox",
+        "google drive",
+        "googledrive",
+        "onedrive",
+    ];
+    Some(match SYNCED.iter().find(|m| lower.contains(*m)) {
+        Some(m) => format!("{parent}/user-{m}"),
+        None => format!("{parent}/user"),
+    })
+}
+
 impl Default for CaptureOptions {
     fn default() -> Self {
         CaptureOptions {
             entry_limit: DEFAULT_ENTRY_LIMIT,
             redact: true,
+            keep_identities: false,
             home_alias: None,
             owner_alias: None,
             label: "host".into(),
@@ -190,15 +232,29 @@ pub enum CaptureError {
 /// Capture the host described by `spec`.
 pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, CaptureError> {
     let loc = discover::locate(spec)?;
+    let pseudonymize = opts.pseudonymizes();
+    let home_alias = opts.home_alias.clone().or_else(|| {
+        pseudonymize
+            .then(|| default_home_alias(&loc.home))
+            .flatten()
+    });
+    let mut redactor = if opts.redact {
+        Redactor::new()
+    } else {
+        Redactor::disabled()
+    };
+    if pseudonymize {
+        redactor = redactor.with_identities(Pseudonymizer::new());
+    }
+    if let Some(alias) = &home_alias {
+        redactor = redactor.with_home_alias(&loc.home.to_string_lossy(), alias);
+    }
     let mut c = Capturer {
         spec,
         opts,
         loc: &loc,
-        redactor: if opts.redact {
-            Redactor::new()
-        } else {
-            Redactor::disabled()
-        },
+        home_alias,
+        redactor,
         blobs: BTreeMap::new(),
         files: table::FileTable::default(),
         diagnostics: BTreeSet::new(),
@@ -212,6 +268,8 @@ struct Capturer<'a> {
     spec: &'a HostSpec,
     opts: &'a CaptureOptions,
     loc: &'a Locations,
+    /// The prefix paths under the home dir are recorded with (`--home-alias`, or the pseudonym of the home dir).
+    home_alias: Option<String>,
     redactor: Redactor,
     blobs: BTreeMap<String, Vec<u8>>,
     /// Real path → entry (path field already aliased).
@@ -253,7 +311,7 @@ impl Capturer<'_> {
 
     fn rec_str(&self, s: &str) -> String {
         let home = self.loc.home.to_string_lossy();
-        match &self.opts.home_alias {
+        match &self.home_alias {
             Some(alias) if load::is_inside(&home, s) => format!("{alias}{}", &s[home.len()..]),
             _ => s.to_string(),
         }
@@ -262,11 +320,7 @@ impl Capturer<'_> {
     /// Free text (a message) as recorded: every path under the home dir in it written with the home alias, as
     /// [`Self::rec_str`] does for a whole path (the loader's messages name the config dir and realpaths).
     fn rec_text(&self, s: &str) -> String {
-        let home = self.loc.home.to_string_lossy();
-        match &self.opts.home_alias {
-            Some(alias) if home.len() > 1 => s.replace(&format!("{home}/"), &format!("{alias}/")),
-            _ => s.to_string(),
-        }
+        self.redactor.alias_text(s).unwrap_or_else(|| s.to_string())
     }
 
     /// An environment value as recorded: paths (aliased) for the plain names and for variables the config uses
@@ -277,7 +331,7 @@ impl Capturer<'_> {
             && !secret_env().any(|s| s == name)
             && crate::config::redact::plain_env_value(value);
         if PLAIN_ENV.contains(&name) || (self.opts.redact && plain_setting) {
-            self.rec_str(value)
+            self.rec_text(value)
         } else {
             self.redactor.secret(value)
         }
@@ -382,8 +436,8 @@ impl Capturer<'_> {
         Some(entry)
     }
 
-    /// Read and redact a small JSON/JSON5 file, storing it as the file entry's blob.
-    fn capture_json_content(&mut self, path: &Path, follow: bool) {
+    /// Read and redact a small JSON/JSON5 file (of kind `doc`), storing it as the file entry's blob.
+    fn capture_json_content(&mut self, path: &Path, follow: bool, doc: &Doc) {
         if self.record(path).is_none() {
             return;
         }
@@ -397,7 +451,7 @@ impl Capturer<'_> {
                     );
                     return;
                 };
-                match self.redactor.redact_json5(&text) {
+                match self.redactor.redact_doc(&text, doc) {
                     Some(redacted) => {
                         let hash = Snapshot::add_blob(&mut self.blobs, redacted.into_bytes());
                         if let Some(e) = self.files.get_mut(&hostfs::path_text(path).0) {
@@ -461,6 +515,7 @@ impl Capturer<'_> {
         // 2. Includes: discovery reads any readable file; the loader's own rules decide which it would load.
         let config_path_str = normalize(&loc.config_path.to_string_lossy());
         let includes = self.read_includes(&raw, &config_path_str);
+        let mounts = include_mounts(&raw, &config_path_str, &includes);
 
         // 3. Environment: known names and every reference in the config and its includes.
         let mut wanted: BTreeSet<String> = PLAIN_ENV
@@ -515,15 +570,16 @@ impl Capturer<'_> {
             includes: Vec::new(),
         };
         if let Some(text) = &config_text {
-            if let Some(redacted) = self.redactor.redact_json5(text) {
+            if let Some(redacted) = self.redactor.redact_doc(text, &Doc::Config(Vec::new())) {
                 config.blob = Some(Snapshot::add_blob(&mut self.blobs, redacted.into_bytes()));
             }
         }
         for d in &includes.order {
+            let doc = Doc::Config(mounts.get(&d.path).cloned().unwrap_or_default());
             let blob = match includes.texts.get(&d.path).cloned().flatten() {
                 Some(t) => self
                     .redactor
-                    .redact_json5(&t)
+                    .redact_doc(&t, &doc)
                     .map(|r| Snapshot::add_blob(&mut self.blobs, r.into_bytes())),
                 None => None,
             };
@@ -589,7 +645,7 @@ impl Capturer<'_> {
         }
         // OpenClaw follows a symlinked approvals file.
         let approvals = loc.home.join(".openclaw").join("exec-approvals.json");
-        self.capture_json_content(&approvals, true);
+        self.capture_json_content(&approvals, true, &Doc::Other);
         self.progress(Progress::Stage("databases"));
         // SQLite databases in the state tree (before the config-dependent steps, which read their facts).
         let mut databases = Vec::new();
@@ -599,7 +655,8 @@ impl Capturer<'_> {
             .reals_where(|e| e.kind == FileKind::File && is_database_name(&e.path));
         db_paths.sort();
         for real in db_paths {
-            let facts = sqlite::read_database(Path::new(&real));
+            let mut facts = sqlite::read_database(Path::new(&real));
+            self.pseudonymize_db(&mut facts);
             if Path::new(&real) == loc.state_dir.join("state").join("openclaw.sqlite") {
                 self.state_db = facts.state.clone();
             }
@@ -629,10 +686,17 @@ impl Capturer<'_> {
                 .collect();
             names.sort();
             for n in names.iter().filter(|n| n.ends_with("-allowFrom.json")) {
-                self.capture_json_content(&cred.join(n), false);
+                // `<channel>[-<account>]-allowFrom.json`: the channels whose entries are normalized have no `-`.
+                let channel = n.split('-').next().unwrap_or_default();
+                let doc = Doc::Pairing(Context::of_channel(channel));
+                self.capture_json_content(&cred.join(n), false, &doc);
             }
         }
-        self.capture_json_content(&loc.state_dir.join("plugins").join("installs.json"), false);
+        self.capture_json_content(
+            &loc.state_dir.join("plugins").join("installs.json"),
+            false,
+            &Doc::Other,
+        );
 
         // Sorted by recorded path; of two real paths recorded as one, the smaller is kept.
         let files = std::mem::take(&mut self.files).into_sorted();
@@ -663,6 +727,16 @@ impl Capturer<'_> {
                 },
                 secrets: self.redactor.replaced,
                 classes: self.redactor.classes(),
+                identities: Some(IdentityFacts {
+                    mode: if self.redactor.ids.enabled() {
+                        "pseudonymized".into()
+                    } else {
+                        "kept".into()
+                    },
+                    values: self.redactor.ids.replaced,
+                    classes: self.redactor.ids.classes(),
+                    home_alias: self.home_alias.clone(),
+                }),
             },
             diagnostics: std::mem::take(&mut self.diagnostics).into_iter().collect(),
             secret_refs,
@@ -674,6 +748,44 @@ impl Capturer<'_> {
             manifest,
             blobs: std::mem::take(&mut self.blobs),
             meta: Meta::new(self.opts.label.clone(), self.opts.captured_at),
+        }
+    }
+
+    /// A state DB's facts as recorded: pairing entries pseudonymized in their channel's terms, paths under the
+    /// home dir aliased.
+    fn pseudonymize_db(&mut self, facts: &mut sqlite::DatabaseFacts) {
+        let alias = |r: &Redactor, s: &mut String| {
+            if let Some(a) = r.alias_text(s) {
+                *s = a;
+            }
+        };
+        for d in &mut facts.diagnostics {
+            alias(&self.redactor, d);
+        }
+        let Some(state) = facts.state.as_mut() else {
+            return;
+        };
+        for list in &mut state.pairing_allowlists {
+            let ctx = Context::of_channel(&list.channel);
+            for e in &mut list.entries {
+                *e = self.redactor.ids.entry(ctx, e);
+            }
+        }
+        if let Some(ex) = state.exec_approvals.as_mut() {
+            for a in ex.agents.values_mut() {
+                a.allowlist
+                    .iter_mut()
+                    .for_each(|p| alias(&self.redactor, p));
+            }
+        }
+        for r in state
+            .plugin_installs
+            .iter_mut()
+            .chain(state.hook_installs.iter_mut())
+        {
+            if let Some(p) = r.install_path.as_mut() {
+                alias(&self.redactor, p);
+            }
         }
     }
 
@@ -780,6 +892,61 @@ impl Capturer<'_> {
             }
         }
     }
+}
+
+/// Where each include's content lands in the config: the key path of its `$include` (in the including file,
+/// after that file's own mount). An include mounted twice keeps its first mount (discovery order).
+fn include_mounts(
+    raw: &Value,
+    config_path: &str,
+    includes: &HostIncludes,
+) -> BTreeMap<String, Vec<String>> {
+    fn walk(
+        v: &Value,
+        base: &str,
+        keys: &mut Vec<String>,
+        includes: &HostIncludes,
+        out: &mut BTreeMap<String, Vec<String>>,
+        depth: usize,
+    ) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if k == "$include" {
+                        let raws: Vec<&str> = match child {
+                            Value::String(s) => vec![s.as_str()],
+                            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                            _ => Vec::new(),
+                        };
+                        for r in raws {
+                            let path = load::resolve(&load::dirname(base), r);
+                            if out.contains_key(&path) || depth > 10 {
+                                continue;
+                            }
+                            out.insert(path.clone(), keys.clone());
+                            let text = includes.text(&path);
+                            if let Some(Ok(node)) = text.as_deref().map(json5::parse) {
+                                walk(&node.to_json(), &path, keys, includes, out, depth + 1);
+                            }
+                        }
+                        continue;
+                    }
+                    keys.push(k.clone());
+                    walk(child, base, keys, includes, out, depth);
+                    keys.pop();
+                }
+            }
+            Value::Array(items) => {
+                for i in items {
+                    walk(i, base, keys, includes, out, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(raw, config_path, &mut Vec::new(), includes, &mut out, 0);
+    out
 }
 
 /// A JSON5 syntax error for a capture diagnostic: `path:line:col: message`, then the offending line and a caret

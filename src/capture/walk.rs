@@ -35,7 +35,7 @@ pub(super) fn walk(c: &mut Capturer<'_>, root: &Path, limit: u64) -> WalkFacts {
     // Walk entries go to the table's vector when the home alias maps the whole tree by one prefix: always,
     // unless the home dir is strictly inside the state dir.
     let home = c.loc.home.to_string_lossy().into_owned();
-    let one_prefix = c.opts.home_alias.is_none()
+    let one_prefix = c.home_alias.is_none()
         || load::is_inside(&home, &root_key)
         || !load::is_inside(&root_key, &home);
     let root_rec = c.rec_str(&root_key);

@@ -397,7 +397,7 @@ fn apply_error(e: ApplyError, json: bool) -> CliError {
     match e {
         ApplyError::Integrity(m) => CliError::new(ExitCode::Integrity, m),
         ApplyError::OtherHost(_) => CliError::new(ExitCode::Stale, e.to_string())
-            .hint("plan from a capture of this host made without --home-alias"),
+            .hint("plan from `clawprint capture --keep-identities` of this host (without --home-alias): a default capture records pseudonyms, not the real paths"),
         ApplyError::Stale(ref ops) => {
             let mut msg = e.to_string();
             for (i, why) in ops {
@@ -567,6 +567,7 @@ fn apply_options<'a>(h: &HostArgs) -> Result<ApplyOptions<'a>, CliError> {
     opts.capture = CaptureOptions {
         entry_limit: h.entry_limit,
         label: "live".into(),
+        keep_identities: true,
         ..CaptureOptions::default()
     };
     Ok(opts)

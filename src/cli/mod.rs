@@ -221,10 +221,14 @@ pub struct CaptureArgs {
     /// Label stored beside the snapshot (not part of its id)
     #[arg(long, default_value = "host")]
     pub label: String,
-    /// Record paths under the home dir with this prefix instead (e.g. /home/user), so the snapshot does not
-    /// reveal the real home path and is the same wherever the host is laid out
+    /// Record paths under the home dir with this prefix instead (e.g. /home/user), so the snapshot is the same
+    /// wherever the host is laid out (default: the home dir's parent + `/user`, unless --keep-identities)
     #[arg(long, value_name = "PATH")]
     pub home_alias: Option<String>,
+    /// Keep identities (allowlist entries, chat and group ids, phone numbers, e-mails, the home dir's name) as
+    /// they are instead of pseudonyms; needed to `fix apply` a plan made from this snapshot on this host
+    #[arg(long)]
+    pub keep_identities: bool,
     /// Also ask Docker about sandbox-browser containers (`docker ps`, `docker port`; 5 s in all). Runs `docker`
     /// from PATH, or the program named by $CLAWPRINT_DOCKER
     #[arg(long)]
@@ -329,12 +333,25 @@ fn source_date_epoch() -> Option<u64> {
     std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
-/// Capture this host in memory; with `progress`, a spinner on stderr when it takes more than a moment.
+/// An in-memory capture of this host for the live audit and fix commands: identities kept (their findings name
+/// the real paths the operator acts on; nothing is written). With `progress`, a spinner on stderr when it takes
+/// more than a moment.
 fn capture_live(
     h: &HostArgs,
     label: &str,
     home_alias: Option<String>,
     docker: bool,
+    progress: bool,
+) -> Result<Snapshot, CliError> {
+    capture_host(h, label, home_alias, docker, true, progress)
+}
+
+fn capture_host(
+    h: &HostArgs,
+    label: &str,
+    home_alias: Option<String>,
+    docker: bool,
+    keep_identities: bool,
     progress: bool,
 ) -> Result<Snapshot, CliError> {
     let spec = host_spec(h)?;
@@ -345,6 +362,7 @@ fn capture_live(
     };
     let opts = CaptureOptions {
         progress: spinner.as_ref().map(|s| s.1.clone()),
+        keep_identities,
         entry_limit: h.entry_limit,
         label: label.to_string(),
         captured_at: source_date_epoch(),
@@ -378,10 +396,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
-    let snap = capture_live(&a.host, &a.label, a.home_alias.clone(), a.docker, true)?;
+    let snap = capture_host(
+        &a.host,
+        &a.label,
+        a.home_alias.clone(),
+        a.docker,
+        a.keep_identities,
+        true,
+    )?;
     let m = &snap.manifest;
     let (files, truncated) = (m.files.len(), m.walk.truncated);
     let (secrets, classes) = (m.redaction.secrets, m.redaction.classes);
+    let identities = m.redaction.identities.clone().unwrap_or_default();
     let notes = m.diagnostics.len();
     // Consumes the snapshot: a big host's file list is freed before the archive is built.
     let (id, bytes) = snap.into_encoded().context("cannot encode the snapshot")?;
@@ -400,6 +426,20 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
         }
     );
     println!("secrets   {secrets} redacted in {classes} classes");
+    if identities.mode == "kept" {
+        println!("identities kept (--keep-identities)");
+    } else {
+        println!(
+            "identities {} pseudonymized in {} classes{}",
+            identities.values,
+            identities.classes,
+            identities
+                .home_alias
+                .as_deref()
+                .map(|h| format!("; home recorded as {h}"))
+                .unwrap_or_default()
+        );
+    }
     if notes > 0 {
         println!("notes     {notes} (see `clawprint show {}`)", out.display());
     }

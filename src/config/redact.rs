@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::identity::{Context, Pseudonymizer};
 use super::json5::{self, Node, Value};
 use super::secret::{is_placeholder, js_trim, looks_like_marker, Marker};
 use crate::config::env::contains_env_reference;
@@ -17,6 +18,22 @@ pub struct Redactor {
     classes: HashMap<String, u64>,
     /// Number of values replaced.
     pub replaced: u64,
+    /// Identities (allowlist entries, chat ids, phone numbers) in the texts: pseudonymized unless disabled.
+    pub ids: Pseudonymizer,
+    /// `(home, alias)`: paths under the home dir written in the texts are recorded under the alias, as the
+    /// capture records every path.
+    home: Option<(String, String)>,
+}
+
+/// What kind of JSON5 document a text is: where its identities are.
+#[derive(Clone, Debug)]
+pub enum Doc {
+    /// The config or an include, mounted at this key path of the config (empty for the config itself).
+    Config(Vec<String>),
+    /// A pairing allowlist file (`{"version": 1, "allowFrom": [...]}`) of a channel.
+    Pairing(Context),
+    /// Anything else (exec approvals, install records): secrets and home paths only.
+    Other,
 }
 
 impl Redactor {
@@ -34,6 +51,46 @@ impl Redactor {
 
     pub fn classes(&self) -> u64 {
         self.classes.len() as u64
+    }
+
+    /// Pseudonymize identities with `ids` (a disabled one keeps them).
+    pub fn with_identities(mut self, ids: Pseudonymizer) -> Redactor {
+        self.ids = ids;
+        self
+    }
+
+    /// Record paths under `home` written in the texts as under `alias`.
+    pub fn with_home_alias(mut self, home: &str, alias: &str) -> Redactor {
+        let home = home.trim_end_matches('/');
+        if home.len() > 1 && home != alias {
+            self.home = Some((home.to_string(), alias.to_string()));
+        }
+        self
+    }
+
+    /// `s` with every path under the home dir written under its alias (`None`: nothing to change). A match must
+    /// end at a path boundary: `/home/al` never rewrites `/home/alice`.
+    pub fn alias_text(&self, s: &str) -> Option<String> {
+        let (home, alias) = self.home.as_ref()?;
+        if !s.contains(home.as_str()) {
+            return None;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        let mut changed = false;
+        while let Some(i) = rest.find(home.as_str()) {
+            let after = &rest[i + home.len()..];
+            let boundary = after
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')));
+            out.push_str(&rest[..i]);
+            out.push_str(if boundary { alias } else { home });
+            changed |= boundary;
+            rest = after;
+        }
+        out.push_str(rest);
+        changed.then_some(out)
     }
 
     /// The form a secret value takes in the snapshot. Placeholders and `${VAR}` references are kept.
@@ -54,9 +111,19 @@ impl Redactor {
     /// byte for byte. Returns the text unchanged when it does not parse (the caller records the parse error; an
     /// unparseable file is stored only as metadata, never as content).
     pub fn redact_json5(&mut self, text: &str) -> Option<String> {
+        self.redact_doc(text, &Doc::Other)
+    }
+
+    /// Redact a JSON5 text of the given kind: secrets become markers, identities pseudonyms, home paths take the
+    /// alias; everything else is kept byte for byte.
+    pub fn redact_doc(&mut self, text: &str, doc: &Doc) -> Option<String> {
         let root = json5::parse(text).ok()?;
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
-        self.collect(&root, &mut Vec::new(), &mut edits);
+        let mut keys = match doc {
+            Doc::Config(prefix) => prefix.clone(),
+            _ => Vec::new(),
+        };
+        self.collect(&root, &mut keys, doc, &mut edits);
         edits.sort_by_key(|e| e.0);
         let mut out = String::with_capacity(text.len());
         let mut pos = 0;
@@ -73,23 +140,31 @@ impl Redactor {
         &mut self,
         node: &Node,
         keys: &mut Vec<String>,
+        doc: &Doc,
         edits: &mut Vec<(usize, usize, String)>,
     ) {
         match &node.value {
             Value::Object(members) => {
+                let key_ctx = identity_key_context(doc, keys);
                 for m in members {
+                    if let Some(ctx) = key_ctx {
+                        let p = self.ids.entry(ctx, &m.key);
+                        if p != m.key {
+                            edits.push((m.key_span.start, m.key_span.end, json5::quote_string(&p)));
+                        }
+                    }
                     keys.push(m.key.clone());
-                    self.collect(&m.value, keys, edits);
+                    self.collect(&m.value, keys, doc, edits);
                     keys.pop();
                 }
             }
             Value::Array(items) => {
                 for item in items {
-                    self.collect(item, keys, edits);
+                    self.collect(item, keys, doc, edits);
                 }
             }
             Value::String(s) => {
-                if let Some(replacement) = self.redact_string(keys, s) {
+                if let Some(replacement) = self.rewrite_string(doc, keys, s) {
                     edits.push((
                         node.span.start,
                         node.span.end,
@@ -97,8 +172,30 @@ impl Redactor {
                     ));
                 }
             }
+            Value::Number(n) if identity_context(doc, keys).is_some() => {
+                if let Some(p) = self.ids.number(&n.raw) {
+                    edits.push((node.span.start, node.span.end, p));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// The replacement for a string of a document at `keys`: a secret marker, else a pseudonym, else the text
+    /// with home paths aliased; `None` to keep it.
+    pub fn rewrite_string(&mut self, doc: &Doc, keys: &[String], s: &str) -> Option<String> {
+        if let Some(r) = self.redact_string(keys, s) {
+            return Some(r);
+        }
+        if let Some(ctx) = identity_context(doc, keys) {
+            let p = self.ids.entry(ctx, s);
+            return (p != s).then_some(p);
+        }
+        if is_host_position(doc, keys) {
+            let p = self.ids.host(s);
+            return (p != s).then_some(p);
+        }
+        self.alias_text(s)
     }
 
     /// The replacement for a string at `keys`, or `None` to keep it.
@@ -112,6 +209,94 @@ impl Redactor {
         }
         redact_url_password(s, self)
     }
+}
+
+/// Keys whose values (strings, or lists of them) are identities wherever they are.
+const IDENTITY_LIST_KEYS: &[&str] = &[
+    "allowFrom",
+    "groupAllowFrom",
+    "allowUsers",
+    "allowedUsers",
+    "ownerAllowFrom",
+];
+
+/// Keys inside a `channels.<id>` section whose values are identities (a member list, the bot's own number,
+/// nick or address, a default recipient).
+const CHANNEL_IDENTITY_KEYS: &[&str] = &[
+    "users",
+    "roles",
+    "nick",
+    "username",
+    "realname",
+    "email",
+    "phone",
+    "phoneNumber",
+    "defaultTo",
+];
+
+/// Maps inside a `channels.<id>` section keyed by chat, group, guild, room, topic or user ids.
+const CHANNEL_ID_MAPS: &[&str] = &[
+    "groups", "guilds", "channels", "rooms", "topics", "teams", "users", "dms", "chats", "peers",
+];
+
+/// The channel context of a config key path under `channels.<id>`.
+fn channel_context(keys: &[String]) -> Option<Context> {
+    (keys.len() >= 2 && keys[0] == "channels").then(|| Context::of_channel(&keys[1]))
+}
+
+/// Is a value (string or number) of this document at `keys` an identity, and in which channel's terms?
+pub fn identity_context(doc: &Doc, keys: &[String]) -> Option<Context> {
+    let keys = match doc {
+        Doc::Config(_) => keys,
+        Doc::Pairing(ctx) => return (keys.len() == 1 && keys[0] == "allowFrom").then_some(*ctx),
+        Doc::Other => return None,
+    };
+    let last = keys.last()?.as_str();
+    let n = keys.len();
+    // `tools.elevated.allowFrom.<provider>` (also per agent): in the provider's terms.
+    if n >= 3 && keys[n - 2] == "allowFrom" && keys[n - 3] == "elevated" {
+        return Some(Context::of_channel(last));
+    }
+    let channel = channel_context(keys);
+    if IDENTITY_LIST_KEYS.contains(&last) {
+        return Some(channel.unwrap_or(Context::Generic));
+    }
+    if let Some(ctx) = channel {
+        if CHANNEL_IDENTITY_KEYS.contains(&last) || (last == "account" && ctx == Context::Signal) {
+            return Some(ctx);
+        }
+    }
+    // `bindings[].match.peer.id`, `session.identityLinks.<person>[]`, heartbeat recipients.
+    if (n >= 2 && keys[n - 2] == "peer" && last == "id")
+        || (n == 3 && keys[0] == "session" && keys[1] == "identityLinks")
+        || (last == "to" && keys.iter().any(|k| k == "heartbeat"))
+    {
+        return Some(Context::Generic);
+    }
+    None
+}
+
+/// Host names and addresses the checks read only properties of (wildcard, loopback, non-empty).
+fn is_host_position(doc: &Doc, keys: &[String]) -> bool {
+    let Doc::Config(_) = doc else { return false };
+    let k: Vec<&str> = keys.iter().map(String::as_str).collect();
+    matches!(
+        k.as_slice(),
+        ["gateway", "controlUi", "allowedOrigins"]
+            | ["gateway", "remote", "url"]
+            | ["gateway", "trustedProxies"]
+            | ["gateway", "customBindHost"]
+    )
+}
+
+/// Are the member keys of the object at `keys` identities (chat or group ids, people), and in which terms?
+pub fn identity_key_context(doc: &Doc, keys: &[String]) -> Option<Context> {
+    let Doc::Config(_) = doc else { return None };
+    let n = keys.len();
+    if n >= 3 && CHANNEL_ID_MAPS.contains(&keys[n - 1].as_str()) {
+        return channel_context(keys);
+    }
+    (n == 2 && keys[0] == "session" && keys[1] == "identityLinks").then_some(Context::Generic)
 }
 
 /// Environment variables a config text references (`${VAR}`), split by where: `(in secret positions, elsewhere)`.
@@ -394,6 +579,124 @@ mod tests {
             out.contains("\"<<clawprint:secret c=1 len=16 trim=16>>\""),
             "{out}"
         );
+    }
+
+    fn pseudonymizing() -> Redactor {
+        Redactor::new()
+            .with_identities(Pseudonymizer::new())
+            .with_home_alias("/home/alice", "/home/user")
+    }
+
+    #[test]
+    fn identities_in_config_positions_are_pseudonymized() {
+        let text = r##"{
+  // owners
+  channels: {
+    telegram: { allowFrom: ["tg:987654321", 987654321, "*"], groups: { "-1001234567890": { allowFrom: [" @alice "] }, "*": {} } },
+    signal: { account: "+15551234567", allowFrom: ["+1 555 123 4567"] },
+    discord: { guilds: { "123456789012345678": { users: ["bob#1234"], channels: { "general": {} } } } },
+    irc: { nick: "alicebot", groups: { "#team": {} } },
+  },
+  tools: { elevated: { allowFrom: { telegram: ["987654321"] } } },
+  gateway: { auth: { trustedProxy: { allowUsers: ["alice@corp.example.com"] } } },
+  session: { identityLinks: { alice: ["telegram:987654321"] } },
+  bindings: [{ agentId: "main", match: { channel: "telegram", peer: { kind: "dm", id: "987654321" } } }],
+  agents: { defaults: { workspace: "/home/alice/work", model: "alice" } },
+}"##;
+        let mut r = pseudonymizing();
+        let out = r.redact_doc(text, &Doc::Config(Vec::new())).unwrap();
+        for gone in [
+            "987654321",
+            "1234567890",
+            "alice",
+            "5551234567",
+            "555 123 4567",
+            "bob",
+            "general",
+            "team",
+        ] {
+            // `model: "alice"` is not an identity position: kept.
+            let kept = out.matches(gone).count();
+            assert_eq!(kept, usize::from(gone == "alice"), "{gone} in {out}");
+        }
+        assert!(out.contains("// owners"), "{out}");
+        assert!(
+            out.contains(r#"allowFrom: ["tg:100000000", 100000000, "*"]"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#""-1000000000000": { allowFrom: [" @user1 "] }, "*": {}"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"account: "+10000000000", allowFrom: ["+1 000 000 0000"]"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"users: ["user2#1000"]"#), "{out}");
+        assert!(out.contains(r#"telegram: ["100000000"]"#), "{out}");
+        assert!(
+            out.contains(r#"allowUsers: ["user6@example.invalid"]"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"id: "100000000""#), "{out}");
+        assert!(out.contains(r#"workspace: "/home/user/work""#), "{out}");
+        assert!(out.contains(r#"model: "alice""#), "{out}");
+        assert!(json5::parse(&out).is_ok());
+    }
+
+    #[test]
+    fn include_texts_are_read_at_their_mount_point() {
+        let mut r = pseudonymizing();
+        let at = |k: &[&str]| Doc::Config(k.iter().map(|s| s.to_string()).collect());
+        let inc = r#"{ allowFrom: ["Alice", "alice"], groups: { "-1001": {} } }"#;
+        let out = r.redact_doc(inc, &at(&["channels", "irc"])).unwrap();
+        assert_eq!(
+            out,
+            r#"{ allowFrom: ["user1", "User1"], groups: { "-1000": {} } }"#
+        );
+        // Unmounted, the same text holds no identity position.
+        let mut r = pseudonymizing();
+        assert_eq!(r.redact_doc(inc, &Doc::Other).unwrap(), inc);
+    }
+
+    #[test]
+    fn pairing_files_and_disabled_identities() {
+        let text = r#"{"version":1,"allowFrom":["signal:+15551234567","*"]}"#;
+        let mut r = pseudonymizing();
+        assert_eq!(
+            r.redact_doc(text, &Doc::Pairing(Context::Signal)).unwrap(),
+            r#"{"version":1,"allowFrom":["signal:+10000000000","*"]}"#
+        );
+        assert_eq!(r.ids.replaced, 1);
+        let mut keep = Redactor::new();
+        assert_eq!(
+            keep.redact_doc(text, &Doc::Pairing(Context::Signal))
+                .unwrap(),
+            text
+        );
+    }
+
+    #[test]
+    fn secrets_win_over_identities() {
+        let mut r = pseudonymizing();
+        let out = r
+            .redact_doc(r#"{channels: {telegram: {allowFrom: ["ghp_0123456789abcdef0123456789abcdef0123"]}}}"#, &Doc::Config(Vec::new()))
+            .unwrap();
+        assert!(out.contains("<<clawprint:secret c=1"), "{out}");
+        assert_eq!(r.ids.replaced, 0);
+    }
+
+    #[test]
+    fn home_alias_only_at_path_boundaries() {
+        let r = pseudonymizing();
+        assert_eq!(r.alias_text("/home/alice").as_deref(), Some("/home/user"));
+        assert_eq!(
+            r.alias_text("a /home/alice/x:/home/alice b").as_deref(),
+            Some("a /home/user/x:/home/user b")
+        );
+        assert_eq!(r.alias_text("/home/alicex/y"), None);
+        assert_eq!(r.alias_text("/home/alice.bak"), None);
+        assert_eq!(Redactor::new().alias_text("/home/alice"), None);
     }
 
     #[test]

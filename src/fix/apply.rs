@@ -116,6 +116,8 @@ impl<'a> ApplyOptions<'a> {
             spec,
             capture: CaptureOptions {
                 label: "live".into(),
+                // Apply acts on real paths and compares real config texts.
+                keep_identities: true,
                 ..CaptureOptions::default()
             },
             expect: None,
@@ -723,9 +725,10 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
     if opts.capture.home_alias.is_some()
         || opts.capture.owner_alias.is_some()
         || !opts.capture.redact
+        || opts.capture.pseudonymizes()
     {
         return Err(ApplyError::Capture(
-            "apply needs a plain capture (no aliases, redacted)".into(),
+            "apply needs a plain capture (no aliases, identities kept, secrets redacted)".into(),
         ));
     }
     // The raw bytes of every file to edit, read before and after the capture: the capture (whose redacted form

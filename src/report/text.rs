@@ -203,6 +203,19 @@ pub fn show(snap: &crate::snapshot::Snapshot) -> String {
         "redaction   {}: {} secret values in {} classes",
         m.redaction.mode, m.redaction.secrets, m.redaction.classes
     );
+    if let Some(ids) = &m.redaction.identities {
+        let _ = writeln!(
+            out,
+            "identities  {}: {} values in {} classes{}",
+            ids.mode,
+            ids.values,
+            ids.classes,
+            ids.home_alias
+                .as_deref()
+                .map(|h| format!(", home recorded as {h}"))
+                .unwrap_or_default()
+        );
+    }
     let _ = writeln!(
         out,
         "walk        {} entries (limit {}){}",

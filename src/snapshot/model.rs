@@ -260,6 +260,23 @@ pub struct RedactionFacts {
     /// How many secret values were replaced, and in how many equivalence classes.
     pub secrets: u64,
     pub classes: u64,
+    /// How identities were recorded; absent in snapshots of clawprint versions that did not pseudonymize.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identities: Option<IdentityFacts>,
+}
+
+/// Identities (allowlist entries, chat and group ids, phone numbers, the home dir's name) in a snapshot.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityFacts {
+    /// `pseudonymized` (the default) or `kept` (`capture --keep-identities`).
+    pub mode: String,
+    /// How many identity values were replaced, and in how many classes (equal values share a class).
+    pub values: u64,
+    pub classes: u64,
+    /// The home dir is recorded under this path instead of its real one (`--home-alias`, or its pseudonym).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_alias: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
