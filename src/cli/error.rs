@@ -1,6 +1,12 @@
 //! One error type for the command line: a message, an optional hint, and a fixed exit code.
+//!
+//! How an error is shown is decided here, once, for every command (docs/json-output.md): the text always goes to
+//! stderr; in JSON mode (`--json` or `--jsonl`) an `{"error": {…}}` object also goes to stdout, so a script that
+//! parses stdout never sees an empty or truncated document. The exit code is the same either way.
 
 use std::fmt;
+
+use serde_json::{json, Value};
 
 /// Exit codes (documented in the README): stable, so scripts can rely on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,11 +27,60 @@ pub enum ExitCode {
     Failure = 6,
 }
 
+impl ExitCode {
+    /// Every exit code, in order (the README table and the man page list these).
+    pub const ALL: [ExitCode; 7] = [
+        ExitCode::Ok,
+        ExitCode::Findings,
+        ExitCode::Usage,
+        ExitCode::Integrity,
+        ExitCode::Stale,
+        ExitCode::ApplyFailed,
+        ExitCode::Failure,
+    ];
+
+    /// The stable name used as `error.code` in JSON error objects.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExitCode::Ok => "ok",
+            ExitCode::Findings => "findings",
+            ExitCode::Usage => "usage",
+            ExitCode::Integrity => "integrity",
+            ExitCode::Stale => "stale",
+            ExitCode::ApplyFailed => "apply-failed",
+            ExitCode::Failure => "failure",
+        }
+    }
+
+    /// One line saying when the code is returned (the man page's EXIT STATUS section).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Ok => {
+                "success (findings do not change it unless --fail-on says so, like the reference)"
+            }
+            ExitCode::Findings => {
+                "a finding at or above --fail-on (diff: its --fail-on condition held; fix apply: a finding \
+                 the ops named is still there or a new one appeared)"
+            }
+            ExitCode::Usage => "usage error, unreadable input file",
+            ExitCode::Integrity => {
+                "a snapshot or change set failed its integrity or format checks (in a fleet: at least one \
+                 snapshot did)"
+            }
+            ExitCode::Stale => "the host changed since the plan (fix apply: stale change set)",
+            ExitCode::ApplyFailed => "apply failed and was rolled back",
+            ExitCode::Failure => "any other failure (cannot write the output, an interrupted apply, …)",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct CliError {
     pub code: ExitCode,
     pub message: String,
     pub hint: Option<String>,
+    /// Structured detail for the JSON error object (e.g. the stale ops of a refused apply).
+    pub details: Option<Value>,
 }
 
 impl CliError {
@@ -34,6 +89,7 @@ impl CliError {
             code,
             message: message.into(),
             hint: None,
+            details: None,
         }
     }
 
@@ -41,6 +97,50 @@ impl CliError {
         self.hint = Some(hint.into());
         self
     }
+
+    pub fn details(mut self, details: Value) -> CliError {
+        self.details = Some(details);
+        self
+    }
+
+    /// The JSON error object printed on stdout in JSON mode:
+    /// `{"error": {"code", "exitCode", "message", "hint"?, "details"?}}`.
+    pub fn to_json(&self) -> Value {
+        let mut e = json!({
+            "code": self.code.name(),
+            "exitCode": self.code as i32,
+            "message": self.message,
+        });
+        if let Some(h) = &self.hint {
+            e["hint"] = json!(h);
+        }
+        if let Some(d) = &self.details {
+            e["details"] = d.clone();
+        }
+        json!({ "error": e })
+    }
+
+    /// Show the error: text on stderr always; in JSON mode also the JSON object on stdout (pretty, like every
+    /// other JSON document the commands print, except `--jsonl`, which keeps one object per line).
+    pub fn report(&self, mode: JsonMode) {
+        eprintln!("{self}");
+        match mode {
+            JsonMode::Off => {}
+            JsonMode::Pretty => println!(
+                "{}",
+                serde_json::to_string_pretty(&self.to_json()).expect("serializes")
+            ),
+            JsonMode::Lines => println!("{}", self.to_json()),
+        }
+    }
+}
+
+/// Whether the command's stdout is JSON, and in which layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonMode {
+    Off,
+    Pretty,
+    Lines,
 }
 
 impl fmt::Display for CliError {
@@ -56,5 +156,35 @@ impl fmt::Display for CliError {
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> CliError {
         CliError::new(ExitCode::Failure, format!("{e:#}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_error_object_has_code_exit_code_message_and_optional_hint() {
+        let e = CliError::new(ExitCode::Integrity, "x.clawsnap: bad hash").hint("capture again");
+        assert_eq!(
+            e.to_json(),
+            json!({"error": {"code": "integrity", "exitCode": 3, "message": "x.clawsnap: bad hash", "hint": "capture again"}})
+        );
+        let bare = CliError::new(ExitCode::Usage, "m").to_json();
+        assert!(bare["error"].get("hint").is_none());
+        assert!(bare["error"].get("details").is_none());
+        let d = CliError::new(ExitCode::Stale, "m")
+            .details(json!({"stale": []}))
+            .to_json();
+        assert_eq!(d["error"]["details"], json!({"stale": []}));
+    }
+
+    #[test]
+    fn exit_code_names_are_distinct_and_values_in_order() {
+        let names: std::collections::BTreeSet<_> = ExitCode::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), ExitCode::ALL.len());
+        for (i, c) in ExitCode::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+        }
     }
 }
