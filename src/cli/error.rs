@@ -80,7 +80,7 @@ pub struct CliError {
     pub message: String,
     pub hint: Option<String>,
     /// Structured detail for the JSON error object (e.g. the stale ops of a refused apply).
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
 }
 
 impl CliError {
@@ -99,7 +99,7 @@ impl CliError {
     }
 
     pub fn details(mut self, details: Value) -> CliError {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -115,7 +115,7 @@ impl CliError {
             e["hint"] = json!(h);
         }
         if let Some(d) = &self.details {
-            e["details"] = d.clone();
+            e["details"] = (**d).clone();
         }
         json!({ "error": e })
     }
