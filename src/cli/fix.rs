@@ -410,11 +410,28 @@ fn apply_error(e: ApplyError) -> CliError {
                 short(change_set)
             ))
         }
-        ApplyError::Failed { ref journal, .. } => {
-            let hint = journal
-                .as_ref()
-                .map(|j| format!("the journal is {}", j.display()));
-            let err = CliError::new(ExitCode::ApplyFailed, e.to_string());
+        ApplyError::Failed {
+            ref journal,
+            rolled_back,
+            ..
+        } => {
+            let hint = journal.as_ref().map(|j| {
+                if rolled_back {
+                    format!("the journal is {}", j.display())
+                } else {
+                    format!(
+                        "the host is part-way: finish the rollback with `clawprint fix rollback {}`",
+                        j.display()
+                    )
+                }
+            });
+            // 5 promises the host is as before; a failed rollback is not that.
+            let code = if rolled_back {
+                ExitCode::ApplyFailed
+            } else {
+                ExitCode::Failure
+            };
+            let err = CliError::new(code, e.to_string());
             match hint {
                 Some(h) => err.hint(h),
                 None => err,

@@ -229,6 +229,9 @@ pub fn remove_own_temp(path: &Path) -> io::Result<bool> {
         }
         Ok(_) => Ok(false),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        // A name too long to create cannot exist (the temp name of a file whose own name is near NAME_MAX): a
+        // rollback must not fail on it.
+        Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => Ok(false),
         Err(e) => Err(e),
     }
 }
