@@ -4,6 +4,7 @@ mod error;
 pub mod fix;
 pub mod fleet;
 pub mod man;
+pub mod schemas;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
