@@ -1,3 +1,5 @@
+# Not yet run on a machine with Nix (none was available when it was written): `nix flake check` there also
+# creates flake.lock, which should then be committed.
 {
   description = "clawprint: reproducible, offline security audit of OpenClaw hosts";
 
