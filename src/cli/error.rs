@@ -1,8 +1,9 @@
 //! One error type for the command line: a message, an optional hint, and a fixed exit code.
 //!
 //! How an error is shown is decided here, once, for every command (docs/json-output.md): the text always goes to
-//! stderr; in JSON mode (`--json` or `--jsonl`) an `{"error": {…}}` object also goes to stdout, so a script that
-//! parses stdout never sees an empty or truncated document. The exit code is the same either way.
+//! stderr; in JSON mode (`--json`, `--jsonl`, `--format json|jsonl` on the command line) an `{"error": {…}}` object
+//! also goes to stdout, so a script that parses stdout never sees an empty or truncated document. The exit code is
+//! the same either way.
 
 use std::fmt;
 

@@ -21,17 +21,6 @@ pub struct FixArgs {
     pub command: FixCommand,
 }
 
-impl FixArgs {
-    /// Whether the subcommand prints JSON.
-    pub fn json(&self) -> bool {
-        match &self.command {
-            FixCommand::Plan(p) => p.json,
-            FixCommand::Show { json, .. } | FixCommand::Rollback { json, .. } => *json,
-            FixCommand::Apply(a) => a.json,
-        }
-    }
-}
-
 #[derive(Subcommand, Debug)]
 pub enum FixCommand {
     /// Plan a change set from a snapshot (reads and writes nothing on the host) and print the review

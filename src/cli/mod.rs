@@ -114,41 +114,35 @@ pub enum Command {
     },
 }
 
-impl Cli {
-    /// Whether this invocation prints JSON on stdout (so errors are printed there too, as an object).
-    pub fn json_mode(&self) -> JsonMode {
-        let on = |b: bool| if b { JsonMode::Pretty } else { JsonMode::Off };
-        match &self.command {
-            Command::Capture(a) => on(a.json),
-            // A fleet prints JSON lines unless it prints only the --summary table.
-            Command::Audit(a) if !a.fix && !a.json && !a.sarif && is_fleet(a) => {
-                if a.jsonl || !a.summary {
-                    JsonMode::Lines
-                } else {
-                    JsonMode::Off
+/// JSON mode is decided from the command line, the same way whether clap accepted it or not: the arguments
+/// (before `--`) ask for JSON with `--json`, for JSON lines with `--jsonl` (also `--format json|jsonl`; the last
+/// `--format` counts, as in clap).
+fn json_mode_of_args(args: &[std::ffi::OsString]) -> JsonMode {
+    let of = |v: Option<&str>| match v {
+        Some("json") => JsonMode::Pretty,
+        Some("jsonl") => JsonMode::Lines,
+        _ => JsonMode::Off,
+    };
+    let (mut flag, mut format) = (JsonMode::Off, None);
+    let mut args = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
+    while let Some(a) = args.next() {
+        match a {
+            "--" => break,
+            "--json" => flag = JsonMode::Pretty,
+            "--jsonl" => flag = JsonMode::Lines,
+            "--format" => format = Some(of(args.next())),
+            _ => {
+                if let Some(v) = a.strip_prefix("--format=") {
+                    format = Some(of(Some(v)));
                 }
             }
-            Command::Audit(a) => on(a.json),
-            Command::Verify { json, .. } | Command::Show { json, .. } => on(*json),
-            Command::Checks { json, .. } => on(*json),
-            Command::Diff(a) => on(a.json),
-            Command::Fix(f) => on(f.json()),
-            Command::Completions { .. } | Command::Man { .. } => JsonMode::Off,
         }
     }
-}
-
-/// For an argument line clap refused: JSON mode when `--json` or `--jsonl` is among the arguments (before `--`).
-fn json_mode_of_args(args: &[std::ffi::OsString]) -> JsonMode {
-    for a in args.iter().skip(1) {
-        match a.to_str() {
-            Some("--") => break,
-            Some("--jsonl") => return JsonMode::Lines,
-            Some("--json") => return JsonMode::Pretty,
-            _ => {}
-        }
+    if flag != JsonMode::Off {
+        flag
+    } else {
+        format.unwrap_or(JsonMode::Off)
     }
-    JsonMode::Off
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -282,7 +276,7 @@ pub fn main() -> i32 {
             return ExitCode::Usage as i32;
         }
     };
-    let mode = cli.json_mode();
+    let mode = json_mode_of_args(&args);
     match run(cli) {
         Ok(code) => code as i32,
         Err(e) => {
@@ -494,7 +488,11 @@ fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
     if a.fix {
         return fix::audit_fix(&a);
     }
-    if is_fleet(&a) {
+    let fleet_mode = a.snapshots.len() > 1
+        || a.jsonl
+        || a.summary
+        || a.snapshots.first().is_some_and(|p| p.is_dir());
+    if fleet_mode {
         if a.json || a.sarif {
             return Err(CliError::new(
                 ExitCode::Usage,
@@ -543,11 +541,6 @@ fn cmd_audit(a: AuditArgs) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::Ok
     })
-}
-
-/// More than one snapshot, a directory, or a fleet flag: audited as a fleet.
-fn is_fleet(a: &AuditArgs) -> bool {
-    a.snapshots.len() > 1 || a.jsonl || a.summary || a.snapshots.first().is_some_and(|p| p.is_dir())
 }
 
 fn fail_threshold(f: FailOn) -> Option<Severity> {
@@ -669,4 +662,31 @@ fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(line: &str) -> JsonMode {
+        let args: Vec<std::ffi::OsString> = line.split_whitespace().map(Into::into).collect();
+        json_mode_of_args(&args)
+    }
+
+    #[test]
+    fn json_mode_follows_the_arguments() {
+        assert_eq!(mode("clawprint audit x.clawsnap"), JsonMode::Off);
+        assert_eq!(mode("clawprint audit x.clawsnap --json"), JsonMode::Pretty);
+        assert_eq!(mode("clawprint audit a b --jsonl"), JsonMode::Lines);
+        assert_eq!(mode("clawprint diff a b --format json"), JsonMode::Pretty);
+        assert_eq!(mode("clawprint audit d/ --format=jsonl"), JsonMode::Lines);
+        assert_eq!(mode("clawprint audit --format html"), JsonMode::Off);
+        // After `--` everything is a value.
+        assert_eq!(mode("clawprint verify -- --json"), JsonMode::Off);
+        // The last request wins, as clap's own last-flag-wins for --format.
+        assert_eq!(
+            mode("clawprint audit --format json --format text"),
+            JsonMode::Off
+        );
+    }
 }
