@@ -114,37 +114,6 @@ pub enum Command {
     },
 }
 
-/// JSON mode is decided from the command line, the same way whether clap accepted it or not: the arguments
-/// (before `--`) ask for JSON with `--json`, for JSON lines with `--jsonl` (also `--format json|jsonl`; the last
-/// `--format` counts, as in clap).
-fn json_mode_of_args(args: &[std::ffi::OsString]) -> JsonMode {
-    let of = |v: Option<&str>| match v {
-        Some("json") => JsonMode::Pretty,
-        Some("jsonl") => JsonMode::Lines,
-        _ => JsonMode::Off,
-    };
-    let (mut flag, mut format) = (JsonMode::Off, None);
-    let mut args = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
-    while let Some(a) = args.next() {
-        match a {
-            "--" => break,
-            "--json" => flag = JsonMode::Pretty,
-            "--jsonl" => flag = JsonMode::Lines,
-            "--format" => format = Some(of(args.next())),
-            _ => {
-                if let Some(v) = a.strip_prefix("--format=") {
-                    format = Some(of(Some(v)));
-                }
-            }
-        }
-    }
-    if flag != JsonMode::Off {
-        flag
-    } else {
-        format.unwrap_or(JsonMode::Off)
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFailOn {
     /// Any new finding
@@ -262,7 +231,7 @@ pub fn main() -> i32 {
                 return ExitCode::Ok as i32;
             }
             let _ = e.print();
-            let mode = json_mode_of_args(&args);
+            let mode = JsonMode::of_args(&args);
             if mode != JsonMode::Off {
                 // clap has printed the text; the JSON object goes to stdout only.
                 let err = CliError::new(ExitCode::Usage, usage_message(&e))
@@ -276,7 +245,7 @@ pub fn main() -> i32 {
             return ExitCode::Usage as i32;
         }
     };
-    let mode = json_mode_of_args(&args);
+    let mode = JsonMode::of_args(&args);
     match run(cli) {
         Ok(code) => code as i32,
         Err(e) => {
@@ -662,31 +631,4 @@ fn cmd_checks(json: bool, markdown: bool) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::Ok)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mode(line: &str) -> JsonMode {
-        let args: Vec<std::ffi::OsString> = line.split_whitespace().map(Into::into).collect();
-        json_mode_of_args(&args)
-    }
-
-    #[test]
-    fn json_mode_follows_the_arguments() {
-        assert_eq!(mode("clawprint audit x.clawsnap"), JsonMode::Off);
-        assert_eq!(mode("clawprint audit x.clawsnap --json"), JsonMode::Pretty);
-        assert_eq!(mode("clawprint audit a b --jsonl"), JsonMode::Lines);
-        assert_eq!(mode("clawprint diff a b --format json"), JsonMode::Pretty);
-        assert_eq!(mode("clawprint audit d/ --format=jsonl"), JsonMode::Lines);
-        assert_eq!(mode("clawprint audit --format html"), JsonMode::Off);
-        // After `--` everything is a value.
-        assert_eq!(mode("clawprint verify -- --json"), JsonMode::Off);
-        // The last request wins, as clap's own last-flag-wins for --format.
-        assert_eq!(
-            mode("clawprint audit --format json --format text"),
-            JsonMode::Off
-        );
-    }
 }
