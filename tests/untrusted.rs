@@ -54,16 +54,26 @@ fn assert_refused_as(file: &Path, needle: &str, diff_needle: &str) {
         let out = run(&args, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
-        assert!(
-            out.stdout.is_empty(),
-            "{args:?} printed on stdout: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
         let needle = if args[0] == "diff" {
             diff_needle
         } else {
             needle
         };
+        if args.contains(&"--json") {
+            // JSON mode: stdout is only the error object (docs/json-output.md).
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document: {e}"));
+            assert_eq!(v["error"]["exitCode"], 3, "{args:?}: {v}");
+            assert_eq!(v["error"]["code"], "integrity", "{args:?}: {v}");
+            let message = v["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(needle), "{args:?}: {v}");
+        } else {
+            assert!(
+                out.stdout.is_empty(),
+                "{args:?} printed on stdout: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
         assert!(
             stderr.contains(needle),
             "{args:?}: expected {needle:?} in {stderr}"

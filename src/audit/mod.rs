@@ -12,6 +12,7 @@ pub mod registry;
 #[cfg(test)]
 pub mod testkit;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use context::Ctx;
@@ -20,7 +21,7 @@ pub use finding::{Finding, Severity};
 use crate::config::validate;
 use crate::snapshot::Snapshot;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
     pub critical: usize,
     pub warn: usize,

@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -63,7 +64,7 @@ const HOOK_INSTALLS_KEY: &str = "hooks.internal.installs";
 /// The pairing store's "no account" sentinel (`resolveAllowFromAccountId(undefined)`).
 const DEFAULT_ACCOUNT: &str = "default";
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DatabaseFacts {
     /// Parsed from the first 100 bytes of the file.
     pub header: Option<DbHeader>,
@@ -81,7 +82,7 @@ pub struct DatabaseFacts {
 
 /// The fields of the 100-byte database header we keep. Journal mode: write/read version 2 = WAL,
 /// 1 = rollback journal.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DbHeader {
     pub page_size: u32,
     pub write_version: u8,
@@ -92,7 +93,7 @@ pub struct DbHeader {
     pub text_encoding: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SchemaObject {
     /// `sqlite_master.type`: table, index, view, trigger.
     pub kind: String,
@@ -101,7 +102,7 @@ pub struct SchemaObject {
     pub sql: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StateFacts {
     /// None when there is no (parsable) exec-approvals document.
     pub exec_approvals: Option<ExecApprovals>,
@@ -113,7 +114,7 @@ pub struct StateFacts {
     pub pairing_allowlists: Vec<PairingAllowlist>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecApprovals {
     /// `defaults.autoAllowSkills`.
     pub defaults_auto_allow_skills: Option<bool>,
@@ -121,14 +122,14 @@ pub struct ExecApprovals {
     pub agents: BTreeMap<String, AgentApprovals>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentApprovals {
     pub auto_allow_skills: Option<bool>,
     /// Patterns, in stored order (string entries and `{pattern}` objects alike).
     pub allowlist: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InstallRecord {
     /// Plugin id or hook id (the key of the record map).
     pub id: String,
@@ -140,7 +141,7 @@ pub struct InstallRecord {
     pub install_path: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PairingAllowlist {
     /// `channel_key` as stored (lower-cased, sanitised channel id).
     pub channel: String,

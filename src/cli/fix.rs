@@ -25,12 +25,15 @@ pub struct FixArgs {
 pub enum FixCommand {
     /// Plan a change set from a snapshot (reads and writes nothing on the host) and print the review
     #[command(
-        after_help = "Examples:\n  clawprint fix plan host.clawsnap -o changes.json\n  clawprint fix plan            # plan from a fresh capture of this host"
+        after_help = "Examples:\n  clawprint fix plan host.clawsnap -o changes.json\n  clawprint fix plan            # plan from a fresh capture of this host\n  clawprint fix plan host.clawsnap --json | jq '.ops[].op'"
     )]
     Plan(PlanArgs),
     /// Print the review of a change set again: every op, why, what it expects, config diffs
-    #[command(after_help = "Examples:\n  clawprint fix show changes.json")]
+    #[command(
+        after_help = "Examples:\n  clawprint fix show changes.json\n  clawprint fix show changes.json --json | jq .id"
+    )]
     Show {
+        /// The change set file (from `fix plan -o`)
         changes: PathBuf,
         /// Output format: text, markdown, html, json
         #[arg(long, value_enum, value_name = "FORMAT")]
@@ -46,13 +49,17 @@ pub enum FixCommand {
     Apply(ApplyArgs),
     /// Undo an applied change set, byte for byte, from its journal folder
     #[command(
-        after_help = "Examples:\n  clawprint fix rollback ~/.openclaw/.clawprint/fix/20260520T101500Z-1a2b3c4d5e6f"
+        after_help = "Examples:\n  clawprint fix rollback ~/.openclaw/.clawprint/fix/20260520T101500Z-1a2b3c4d5e6f\n  clawprint fix rollback ~/.openclaw/.clawprint/fix/20260520T101500Z-1a2b3c4d5e6f --json\n\nExit codes: 0 rolled back (or already was); 4 a path changed after the apply (see --force); 6 other failures."
     )]
     Rollback {
+        /// The journal folder printed by `fix apply` (or its journal.json)
         journal: PathBuf,
         /// Restore even paths that changed after the apply
         #[arg(long)]
         force: bool,
+        /// Print `{journal, already, restored, unchanged, removed}` as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -102,7 +109,11 @@ pub fn run(a: FixArgs, style: report::Style) -> Result<ExitCode, CliError> {
             json,
         } => cmd_show(&changes, review_format(format, json)?, style),
         FixCommand::Apply(a) => cmd_apply(a),
-        FixCommand::Rollback { journal, force } => cmd_rollback(&journal, force),
+        FixCommand::Rollback {
+            journal,
+            force,
+            json,
+        } => cmd_rollback(&journal, force, json),
     }
 }
 
@@ -393,9 +404,11 @@ pub fn apply_review_text(cs: &ChangeSet, r: &Review) -> String {
     out
 }
 
-fn apply_error(e: ApplyError, json: bool) -> CliError {
+fn apply_error(e: ApplyError) -> CliError {
     match e {
-        ApplyError::Integrity(m) => CliError::new(ExitCode::Integrity, m),
+        ApplyError::Integrity(m) => CliError::new(ExitCode::Integrity, m).hint(
+            "apply the change set you reviewed: plan again with `clawprint fix plan` if in doubt",
+        ),
         ApplyError::OtherHost(_) => CliError::new(ExitCode::Stale, e.to_string())
             .hint("plan from `clawprint capture --keep-identities` of this host (without --home-alias): a default capture records pseudonyms, not the real paths"),
         ApplyError::Stale(ref ops) => {
@@ -403,15 +416,11 @@ fn apply_error(e: ApplyError, json: bool) -> CliError {
             for (i, why) in ops {
                 let _ = write!(msg, "\n  op {}: {why}", i + 1);
             }
-            if json {
-                println!(
-                    "{}",
-                    json!({"error": "stale", "stale": ops.iter().map(|(i, w)| json!({"op": i + 1, "reason": w})).collect::<Vec<_>>()})
-                );
-            }
-            CliError::new(ExitCode::Stale, msg).hint(
-                "plan again from a fresh capture (`clawprint fix plan`), or apply what still holds with --only-valid",
-            )
+            CliError::new(ExitCode::Stale, msg)
+                .hint(
+                    "plan again from a fresh capture (`clawprint fix plan`), or apply what still holds with --only-valid",
+                )
+                .details(json!({"stale": ops.iter().map(|(i, w)| json!({"op": i + 1, "reason": w})).collect::<Vec<_>>()}))
         }
         ApplyError::Interrupted {
             ref journal,
@@ -423,11 +432,28 @@ fn apply_error(e: ApplyError, json: bool) -> CliError {
                 short(change_set)
             ))
         }
-        ApplyError::Failed { ref journal, .. } => {
-            let hint = journal
-                .as_ref()
-                .map(|j| format!("the journal is {}", j.display()));
-            let err = CliError::new(ExitCode::ApplyFailed, e.to_string());
+        ApplyError::Failed {
+            ref journal,
+            rolled_back,
+            ..
+        } => {
+            let hint = journal.as_ref().map(|j| {
+                if rolled_back {
+                    format!("the journal is {}", j.display())
+                } else {
+                    format!(
+                        "the host is part-way: finish the rollback with `clawprint fix rollback {}`",
+                        j.display()
+                    )
+                }
+            });
+            // 5 promises the host is as before; a failed rollback is not that.
+            let code = if rolled_back {
+                ExitCode::ApplyFailed
+            } else {
+                ExitCode::Failure
+            };
+            let err = CliError::new(code, e.to_string());
             match hint {
                 Some(h) => err.hint(h),
                 None => err,
@@ -585,7 +611,7 @@ fn cmd_apply(a: ApplyArgs) -> Result<ExitCode, CliError> {
         Err(ApplyError::Interrupted { journal, .. }) if !a.json && interactive() => {
             return offer_interrupted(&journal, &a.host);
         }
-        Err(e) => return Err(apply_error(e, a.json)),
+        Err(e) => return Err(apply_error(e)),
     };
     if a.json {
         println!(
@@ -615,7 +641,7 @@ fn offer_interrupted(journal: &Path, host: &HostArgs) -> Result<ExitCode, CliErr
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     match line.trim() {
-        "r" | "R" => cmd_rollback(journal, false),
+        "r" | "R" => cmd_rollback(journal, false, false),
         "f" | "F" => cmd_apply(ApplyArgs {
             changes: journal.join(fix::journal::CHANGE_SET_FILE),
             yes: false,
@@ -634,35 +660,46 @@ fn offer_interrupted(journal: &Path, host: &HostArgs) -> Result<ExitCode, CliErr
     }
 }
 
-fn cmd_rollback(journal: &Path, force: bool) -> Result<ExitCode, CliError> {
+fn cmd_rollback(journal: &Path, force: bool, json: bool) -> Result<ExitCode, CliError> {
     let dir: PathBuf = if journal.is_file() {
         journal.parent().unwrap_or(Path::new(".")).to_path_buf()
     } else {
         journal.to_path_buf()
     };
-    match fix::rollback(&dir, force) {
-        Ok(o) if o.already => {
-            println!("{} was already rolled back; nothing to do", dir.display());
-            Ok(ExitCode::Ok)
-        }
-        Ok(o) => {
-            for p in &o.restored {
-                println!("restored  {p}");
-            }
-            for p in &o.unchanged {
-                println!("unchanged {p} (already as before the apply)");
-            }
-            for p in &o.removed {
-                println!("removed   {p} (temp file left by an interrupted apply)");
-            }
-            println!("rolled back {}", dir.display());
-            Ok(ExitCode::Ok)
-        }
+    let o = match fix::rollback(&dir, force) {
+        Ok(o) => o,
         Err(e @ fix::journal::JournalError::Changed { .. }) => {
-            Err(CliError::new(ExitCode::Stale, e.to_string()))
+            return Err(CliError::new(ExitCode::Stale, e.to_string())
+                .hint("look at what changed; `--force` restores the journaled bytes anyway"))
         }
-        Err(e) => Err(CliError::new(ExitCode::Failure, e.to_string())),
+        Err(e) => return Err(CliError::new(ExitCode::Failure, e.to_string())),
+    };
+    if json {
+        let v = json!({
+            "journal": dir.display().to_string(),
+            "already": o.already,
+            "restored": o.restored,
+            "unchanged": o.unchanged,
+            "removed": o.removed,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+        return Ok(ExitCode::Ok);
     }
+    if o.already {
+        println!("{} was already rolled back; nothing to do", dir.display());
+        return Ok(ExitCode::Ok);
+    }
+    for p in &o.restored {
+        println!("restored  {p}");
+    }
+    for p in &o.unchanged {
+        println!("unchanged {p} (already as before the apply)");
+    }
+    for p in &o.removed {
+        println!("removed   {p} (temp file left by an interrupted apply)");
+    }
+    println!("rolled back {}", dir.display());
+    Ok(ExitCode::Ok)
 }
 
 /// `audit --fix [--json]`: plan from a fresh capture and apply in one step, like the reference's `--fix`.
@@ -698,7 +735,7 @@ pub fn audit_fix(a: &AuditArgs, json: bool, style: report::Style) -> Result<Exit
         Err(ApplyError::Interrupted { journal, .. }) if !json && interactive() => {
             return offer_interrupted(&journal, &a.host);
         }
-        Err(e) => return Err(apply_error(e, json)),
+        Err(e) => return Err(apply_error(e)),
     };
     let threshold = super::fail_threshold(a.fail_on);
     let failed = threshold.is_some_and(|t: Severity| {

@@ -3,7 +3,9 @@
 mod error;
 pub mod fix;
 pub mod fleet;
+pub mod man;
 mod progress;
+pub mod schemas;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use error::{CliError, ExitCode};
+pub use error::{CliError, ExitCode, JsonMode};
 
 use crate::audit::{self, registry, Severity};
 use crate::capture::{self, CaptureOptions, HostSpec};
@@ -26,9 +28,13 @@ use crate::snapshot::{archive, Snapshot};
     long_about = "clawprint captures an OpenClaw host (config, includes, file metadata, state databases; secrets \
                   redacted) into a canonical, content-addressed snapshot, and audits it offline with the checks \
                   of `openclaw security audit`.",
-    after_help = "Examples:\n  clawprint audit                       audit this host (capture in memory)\n  \
-                  clawprint capture -o host.clawsnap    write a snapshot to send or keep\n  \
-                  clawprint audit host.clawsnap --json  audit a snapshot, reference JSON shape"
+    after_help = "Examples:\n  \
+                  clawprint audit                       # audit this host (capture in memory)\n  \
+                  clawprint capture -o host.clawsnap    # write a snapshot to send or keep\n  \
+                  clawprint audit host.clawsnap --json  # audit a snapshot, reference JSON shape\n\n\
+                  Exit codes: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 integrity or format error \
+                  in a snapshot or change set; 4 host changed since the plan; 5 apply failed and was rolled back; \
+                  6 other failure. With --json, errors are also printed on stdout as {\"error\": {...}}."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -128,23 +134,31 @@ fn unsupported(f: Format, what: &str, supported: &str) -> CliError {
 pub enum Command {
     /// Capture this host into a snapshot file (reads only; secrets never enter the snapshot)
     #[command(
-        after_help = "Examples:\n  clawprint capture\n  clawprint capture -o /tmp/host.clawsnap --label acme-prod"
+        after_help = "Examples:\n  clawprint capture\n  clawprint capture -o /tmp/host.clawsnap --label acme-prod --home-alias /home/user\n  clawprint capture -o host.clawsnap --json | jq -r .id"
     )]
     Capture(CaptureArgs),
     /// Audit a snapshot, or this host when no snapshot is given
     #[command(
-        after_help = "Examples:\n  clawprint audit snapshots/insecure.clawsnap\n  clawprint audit --json | jq '.findings[] | select(.severity==\"critical\")'\n  clawprint audit --fail-on warn   # exit 1 on any warn or critical finding"
+        after_help = "Examples:\n  clawprint audit snapshots/insecure.clawsnap\n  clawprint audit --json | jq '.findings[] | select(.severity==\"critical\")'\n  clawprint audit --fail-on warn   # exit 1 on any warn or critical finding\n  clawprint audit fleet/ --summary  # every *.clawsnap under fleet/, on all cores"
     )]
     Audit(AuditArgs),
     /// Recompute every hash of a snapshot and check its structure
-    #[command(after_help = "Examples:\n  clawprint verify host.clawsnap")]
-    Verify { snapshot: PathBuf },
+    #[command(
+        after_help = "Examples:\n  clawprint verify host.clawsnap\n  clawprint verify host.clawsnap --json | jq .ok"
+    )]
+    Verify {
+        snapshot: PathBuf,
+        /// Print `{ok, id, format, files, blobs}` as JSON (a failure prints an error object, exit 3)
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what a snapshot holds: id, files and modes, databases, redactions
     #[command(
         after_help = "Examples:\n  clawprint show host.clawsnap\n  clawprint show host.clawsnap --json | jq .manifest.host"
     )]
     Show {
         snapshot: PathBuf,
+        /// Print `{id, meta, manifest}` as JSON
         #[arg(long)]
         json: bool,
     },
@@ -154,17 +168,39 @@ pub enum Command {
     )]
     Diff(DiffArgs),
     /// Plan, review, apply and roll back fixes: a reviewable change set, replayed on this host, verified and reversible
+    #[command(
+        after_help = "Examples:\n  clawprint fix plan host.clawsnap -o changes.json\n  clawprint fix show changes.json\n  clawprint fix apply changes.json --expect 1a2b3c…\n  clawprint fix rollback ~/.openclaw/.clawprint/fix/20260520T101500Z-1a2b3c4d5e6f"
+    )]
     Fix(fix::FixArgs),
     /// List every check: id, area, severity rule, fixable, documentation
     #[command(
-        after_help = "Examples:\n  clawprint checks\n  clawprint checks --json | jq -r '.[].id'"
+        after_help = "Examples:\n  clawprint checks\n  clawprint checks --json | jq -r '.[].id'\n  clawprint checks --markdown > checks.md"
     )]
     Checks {
+        /// Print the checks as a JSON array
         #[arg(long)]
         json: bool,
         /// Print docs/checks.md (generated documentation)
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout
+    #[command(
+        after_help = "Examples:\n  clawprint completions bash > ~/.local/share/bash-completion/completions/clawprint\n  clawprint completions zsh > ~/.zfunc/_clawprint\n  clawprint completions fish > ~/.config/fish/completions/clawprint.fish"
+    )]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per subcommand into a directory
+    #[command(
+        after_help = "Examples:\n  clawprint man | man -l -\n  clawprint man > clawprint.1\n  clawprint man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write clawprint.1 and one clawprint-<subcommand>.1 per subcommand into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -233,6 +269,9 @@ pub struct CaptureArgs {
     /// from PATH, or the program named by $CLAWPRINT_DOCKER
     #[arg(long)]
     pub docker: bool,
+    /// Print `{path, id, bytes, files, truncated, secrets, classes, notes}` as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -283,25 +322,45 @@ pub fn main() -> i32 {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() {
-                ExitCode::Usage
-            } else {
-                ExitCode::Ok
-            };
+            if !e.use_stderr() {
+                // --help, --version
+                let _ = e.print();
+                return ExitCode::Ok as i32;
+            }
             let _ = e.print();
-            return code as i32;
+            let mode = JsonMode::of_args(&args);
+            if mode != JsonMode::Off {
+                // clap has printed the text; the JSON object goes to stdout only.
+                let err = CliError::new(ExitCode::Usage, usage_message(&e))
+                    .hint("see `clawprint --help` or `clawprint <command> --help`");
+                let v = err.to_json();
+                match mode {
+                    JsonMode::Lines => println!("{v}"),
+                    _ => println!("{}", serde_json::to_string_pretty(&v).expect("serializes")),
+                }
+            }
+            return ExitCode::Usage as i32;
         }
     };
+    let mode = JsonMode::of_args(&args);
     match run(cli) {
         Ok(code) => code as i32,
         Err(e) => {
-            eprintln!("{e}");
+            e.report(mode);
             e.code as i32
         }
     }
+}
+
+/// clap's error as one line without its `error: ` prefix, usage and tips (those stay in the text on stderr).
+fn usage_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -314,11 +373,17 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Capture(a) => cmd_capture(a),
         Command::Audit(a) => cmd_audit(a, style),
-        Command::Verify { snapshot } => cmd_verify(&snapshot),
+        Command::Verify { snapshot, json } => cmd_verify(&snapshot, json),
         Command::Show { snapshot, json } => cmd_show(&snapshot, json),
         Command::Checks { json, markdown } => cmd_checks(json, markdown),
         Command::Diff(a) => cmd_diff(a, style),
         Command::Fix(a) => fix::run(a, style),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "clawprint", &mut std::io::stdout());
+            Ok(ExitCode::Ok)
+        }
+        Command::Man { dir } => man::run(dir.as_deref()),
     }
 }
 
@@ -415,6 +480,20 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{}-{}.clawsnap", a.label, &id[..12])));
     write_atomic(&out, &bytes)?;
+    if a.json {
+        let v = serde_json::json!({
+            "path": out.display().to_string(),
+            "id": id,
+            "bytes": bytes.len(),
+            "files": files,
+            "truncated": truncated,
+            "secrets": secrets,
+            "classes": classes,
+            "notes": notes,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+        return Ok(ExitCode::Ok);
+    }
     println!("captured {} ({} bytes)", out.display(), bytes.len());
     println!("id        {id}");
     println!(
@@ -661,9 +740,20 @@ fn cmd_diff(a: DiffArgs, style: report::Style) -> Result<ExitCode, CliError> {
     })
 }
 
-fn cmd_verify(path: &Path) -> Result<ExitCode, CliError> {
+fn cmd_verify(path: &Path, json: bool) -> Result<ExitCode, CliError> {
     let snap = read_snapshot(path)?;
     let m = &snap.manifest;
+    if json {
+        let v = serde_json::json!({
+            "ok": true,
+            "id": snap.id(),
+            "format": m.format,
+            "files": m.files.len(),
+            "blobs": snap.blobs.len(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
+        return Ok(ExitCode::Ok);
+    }
     println!(
         "ok {} (format {}, {} files, {} blobs, all hashes match)",
         snap.id(),

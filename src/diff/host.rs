@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ use crate::audit::Ctx;
 use crate::config::secret::Marker;
 use crate::snapshot::{FileEntry, Snapshot};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostChange {
     /// `config`, `file` or `env`.
@@ -24,7 +25,7 @@ pub struct HostChange {
     pub after: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct HostChanges {
     pub config: Vec<HostChange>,
     pub files: Vec<HostChange>,

@@ -10,6 +10,7 @@ pub mod input;
 
 use std::collections::{BTreeMap, HashMap};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::audit::Severity;
@@ -18,7 +19,7 @@ pub use host::{HostChange, HostChanges};
 pub use input::{Input, InputError};
 
 /// One finding as the diff sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     pub check_id: String,
@@ -35,7 +36,7 @@ pub struct Item {
 }
 
 /// A finding present on both sides whose severity or detail changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Changed {
     pub before: Item,
     pub after: Item,
@@ -48,14 +49,14 @@ impl Changed {
 }
 
 /// How findings were matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Matching {
     Fingerprint,
     CheckIdDetail,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     pub new: usize,
@@ -65,7 +66,7 @@ pub struct Counts {
 }
 
 /// A host change linked to a finding it plausibly explains (same key or path, or one inside the other).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Cause {
     pub fingerprint: Option<String>,
@@ -73,7 +74,7 @@ pub struct Cause {
     pub changes: Vec<HostChange>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Diff {
     pub old: Side,
@@ -91,7 +92,7 @@ pub struct Diff {
 }
 
 /// Where one side came from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Side {
     pub kind: &'static str,

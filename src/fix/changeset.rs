@@ -4,6 +4,7 @@
 //! the set that was reviewed is provably the set that is applied. The format is documented in
 //! `docs/change-set-format.md`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -12,7 +13,7 @@ use crate::snapshot::{canonical, FileKind};
 /// Format tag of change sets written by this version; readers refuse any other.
 pub const FORMAT: &str = "clawprint.change-set/1";
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangeSet {
     pub format: String,
@@ -34,7 +35,7 @@ pub struct ChangeSet {
     pub id: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HostPaths {
     pub home: String,
@@ -43,7 +44,7 @@ pub struct HostPaths {
     pub credentials_dir: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Op {
     /// Set a path's permission bits (never through a symlink).
@@ -94,7 +95,7 @@ impl Op {
 }
 
 /// Why an op is in the set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// One of the reference's permission targets or config edits.
@@ -106,7 +107,7 @@ pub enum Origin {
     Spec,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Require {
     Dir,
@@ -123,7 +124,7 @@ impl Require {
 }
 
 /// A path's type and permission bits (`st_mode & 0o7777`), as `lstat` reports them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileState {
     pub kind: FileKind,
@@ -131,14 +132,14 @@ pub struct FileState {
 }
 
 /// A finding an op resolves.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Link {
     pub check_id: String,
     pub fingerprint: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChmodOp {
     pub path: String,
@@ -155,7 +156,7 @@ pub struct ChmodOp {
 /// Precondition of a config edit: the owning file's type and mode, the hash of its redacted form (the snapshot's
 /// blob id for it, re-derived from the live file by re-capturing at apply time), and the literal value at the
 /// key (`null` when the key must be absent).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditExpect {
     pub file: FileState,
@@ -164,7 +165,7 @@ pub struct EditExpect {
 }
 
 /// The lines an edit changes, from the snapshot's redacted text (for review; secrets never appear).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Preview {
     pub line: usize,
@@ -172,7 +173,7 @@ pub struct Preview {
     pub after: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SetOp {
     /// The config key as the reference names it (`channels.telegram.accounts.b.groupPolicy`).
@@ -194,14 +195,14 @@ pub struct SetOp {
 }
 
 /// Where seeded entries come from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedSource {
     pub channel: String,
     pub account: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedOp {
     /// `channels.whatsapp.groupAllowFrom` or `channels.whatsapp.accounts.<id>.groupAllowFrom`.
@@ -222,7 +223,7 @@ pub struct SeedOp {
 
 /// Planned outcome of one permission target: `ok` (chmod planned, op `op`), the reference's skip reason, or
 /// `error` (a parent is not a directory: `lstat` fails with ENOTDIR, which the reference reports as an error).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlannedAction {
     pub path: String,

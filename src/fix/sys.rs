@@ -229,6 +229,9 @@ pub fn remove_own_temp(path: &Path) -> io::Result<bool> {
         }
         Ok(_) => Ok(false),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        // A name too long to create cannot exist (the temp name of a file whose own name is near NAME_MAX): a
+        // rollback must not fail on it.
+        Err(e) if e.raw_os_error() == Some(libc::ENAMETOOLONG) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -247,9 +250,20 @@ pub fn lock_dir(dir: &Path) -> io::Result<Option<DirLock>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    // SAFETY: the fd is open for the duration of the call.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        return Err(io::Error::last_os_error());
+    // A lock can be held for a moment by a process that is not another clawprint: a thread of this process that
+    // forks (to run a program) shares the descriptor with the child until its exec closes it (O_CLOEXEC). So
+    // retry for up to a second before saying another fix is running.
+    let mut tries = 0;
+    loop {
+        // SAFETY: the fd is open for the duration of the call.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(Some(DirLock(f)));
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EWOULDBLOCK) || tries == 50 {
+            return Err(e);
+        }
+        tries += 1;
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    Ok(Some(DirLock(f)))
 }

@@ -3,26 +3,37 @@
 //! does not have, `fingerprint` (last), so saved reports can be diffed; jq pipelines over the reference's keys
 //! are unaffected.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::audit::checks::meta::Suppressed;
 use crate::audit::{Finding, Report, Summary};
 
-#[derive(Serialize)]
+/// The `audit --json` document (its JSON Schema, docs/schemas/report.schema.json, is generated from this type).
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct JsonReport<'a> {
+pub struct JsonReport<'a> {
+    /// When the report was made, in milliseconds since the Unix epoch.
     ts: u64,
+    /// How many findings of each severity (suppressed ones not counted).
     summary: &'a Summary,
+    /// In the reference's order.
     findings: Vec<WithFingerprint<'a, Finding>>,
+    /// Findings moved here by `security.audit.suppressions`; absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressed_findings: Vec<WithFingerprint<'a, Suppressed>>,
+    /// SecretRefs that did not resolve, in the reference's wording.
     secret_diagnostics: &'a [String],
 }
 
-#[derive(Serialize)]
+/// An item with clawprint's stable fingerprint appended (see docs/fingerprints.md).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "{T}WithFingerprint")]
 pub struct WithFingerprint<'a, T> {
     #[serde(flatten)]
     pub item: &'a T,
+    /// 32 hex characters from the checkId and what the finding is about (docs/fingerprints.md): the same
+    /// problem on the same thing keeps it across reports.
     pub fingerprint: String,
 }
 

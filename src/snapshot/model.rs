@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::capture::sqlite::DatabaseFacts;
@@ -13,7 +14,7 @@ use crate::capture::sqlite::DatabaseFacts;
 /// Version of the manifest layout. Readers refuse any other value.
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
@@ -46,7 +47,7 @@ pub struct Manifest {
 
 /// How one absolute path resolves: its deepest existing ancestor (the path itself when it exists; `stat`, so a
 /// dangling link does not count) and that ancestor's `realpath`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AncestorRealpath {
     /// The normalized path asked about.
@@ -60,7 +61,7 @@ pub struct AncestorRealpath {
 }
 
 /// One agent workspace whose `skills/` tree capture scanned.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceFacts {
     /// The workspace path as OpenClaw resolves it from the config (not a realpath).
@@ -71,7 +72,7 @@ pub struct WorkspaceFacts {
 }
 
 /// One secret reference on a path the reference resolves.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretRefFact {
     /// Dotted config path, e.g. `gateway.auth.token`.
@@ -97,7 +98,7 @@ pub struct SecretRefFact {
 }
 
 /// What `docker` reported about sandbox-browser containers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockerFacts {
     /// `ok`, `unavailable` (no docker binary or daemon), `timeout` or `error`.
@@ -113,7 +114,7 @@ pub const HASH_LABEL: &str = "openclaw.configHash";
 pub const EPOCH_LABEL: &str = "openclaw.browserConfigEpoch";
 
 /// One sandbox-browser container.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrowserContainer {
     pub name: String,
@@ -124,7 +125,7 @@ pub struct BrowserContainer {
 }
 
 /// Facts about the host process environment the audit depends on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostFacts {
     /// `linux`, `macos`, … (Rust's `std::env::consts::OS`).
@@ -144,7 +145,7 @@ pub struct HostFacts {
     pub dotenv: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFacts {
     pub path: String,
@@ -155,7 +156,7 @@ pub struct ConfigFacts {
     pub includes: Vec<IncludeFile>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncludeFile {
     /// Normalized path (not realpath), as the reference reports it.
@@ -169,7 +170,18 @@ pub struct IncludeFile {
 }
 
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
@@ -200,7 +212,7 @@ impl FileKind {
 }
 
 /// One `lstat` result. Times and inode numbers are left out on purpose: they change without the host changing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileEntry {
     pub path: String,
@@ -225,7 +237,7 @@ pub struct FileEntry {
     pub blob: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resolved {
     /// `None` when the target does not exist or cannot be stat'ed (dangling link, loop).
@@ -234,14 +246,14 @@ pub struct Resolved {
     pub realpath: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseEntry {
     pub path: String,
     pub facts: DatabaseFacts,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WalkFacts {
     /// Entry limit of the state-tree walk.
@@ -252,7 +264,7 @@ pub struct WalkFacts {
     pub truncated: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RedactionFacts {
     /// `secrets`: secret values replaced by markers (the only mode in format 1).
@@ -266,7 +278,7 @@ pub struct RedactionFacts {
 }
 
 /// Identities (allowlist entries, chat and group ids, phone numbers, the home dir's name) in a snapshot.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityFacts {
     /// `pseudonymized` (the default) or `kept` (`capture --keep-identities`).
@@ -279,7 +291,9 @@ pub struct IdentityFacts {
     pub home_alias: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnostic {
     /// Path the diagnostic is about (empty when none).

@@ -3,6 +3,7 @@
 //! A finding is suppressed by the first entry whose `checkId` (trimmed) equals its checkId exactly and whose
 //! `titleIncludes` / `detailIncludes`, when non-blank, occur in its title / detail case-insensitively.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,13 +20,13 @@ pub const CHECKS: &[CheckDef] = &[CheckDef::new(
     "`security.audit.suppressions` is configured: the report says how many findings it moved to `suppressedFindings`, so an accepted risk stays visible. Review the list and remove entries whose risk no longer applies. Never suppressed itself.",
 )];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Suppression {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Suppressed {
     #[serde(flatten)]
     pub finding: Finding,
