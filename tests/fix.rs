@@ -771,3 +771,72 @@ fn a_config_edited_during_the_apply_is_not_overwritten() {
     );
     assert_eq!(read(home, ".openclaw/channels.json5"), CHANNELS);
 }
+
+/// The support workflow: the customer sends a default (pseudonymized) snapshot, support plans from it, the
+/// operator applies the reviewed change set on the real host. The change set names no real path or identity,
+/// yet apply lands every change on the real files, seeds the real allowlist entries (never pseudonyms), ends
+/// exactly where a plan from a plain capture ends, and rolls back byte for byte.
+#[test]
+fn a_plan_from_a_pseudonymized_snapshot_applies_to_the_real_host() {
+    use clawprint::snapshot::{archive::Limits, Snapshot};
+    let h = sample();
+    let home = h.path();
+    let sent = capture::capture(&spec(home), &capture::CaptureOptions::default()).unwrap();
+    let (_, bytes) = sent.encode().unwrap();
+    let received = Snapshot::from_bytes(&bytes, &Limits::default()).unwrap();
+    let cs = fix::plan(&received);
+    let rec = cs
+        .recorded
+        .clone()
+        .expect("the plan says how the host was recorded");
+    assert!(rec.pseudonymized());
+    let text = String::from_utf8(cs.to_bytes()).unwrap();
+    let real_home = home.to_str().unwrap();
+    assert!(!text.contains(real_home), "{text}");
+    assert!(!text.contains("+15550001111"), "{text}");
+    assert!(cs.ops.iter().any(|o| matches!(o, Op::Seed(_))));
+    assert!(cs.ops.iter().all(|o| !o.path().starts_with(real_home)));
+
+    // The same host planned from a plain capture, for comparison.
+    let twin = sample();
+    fix::apply(&plan(twin.path()), opts(twin.path())).unwrap();
+
+    let before = tree(home);
+    let out = fix::apply(&cs, opts(home)).unwrap();
+    assert!(out.verification.held(), "{:?}", out.verification);
+    assert!(out.results.iter().all(|r| *r == OpStatus::Applied));
+    assert_eq!(tree(home), tree(twin.path()));
+    assert!(read(home, ".openclaw/channels.json5").contains("+15550001111"));
+
+    // Applying it again is a no-op; rollback restores the host.
+    let again = fix::apply(&cs, opts(home)).unwrap();
+    assert!(again.results.iter().all(|r| *r == OpStatus::Already));
+    fix::rollback(&out.journal.unwrap(), false).unwrap();
+    assert_eq!(tree(home), before);
+}
+
+/// A pseudonymized plan is still refused on another host, and a stale one is still stale.
+#[test]
+fn a_pseudonymized_plan_is_checked_like_a_plain_one() {
+    let h = sample();
+    let home = h.path();
+    let snap = capture::capture(&spec(home), &capture::CaptureOptions::default()).unwrap();
+    let cs = fix::plan(&snap);
+    // Another host: a different state dir layout under another home.
+    let other = host(&[
+        (".openclaw", 0o755, None),
+        (".openclaw/openclaw.json", 0o644, Some("{}")),
+    ]);
+    match fix::apply(&cs, opts(other.path())) {
+        Err(ApplyError::OtherHost(_)) | Err(ApplyError::Stale(_)) => {}
+        Err(e) => panic!("unexpected error: {e}"),
+        Ok(_) => panic!("a plan for another host was applied"),
+    }
+    // The same host, edited since the plan.
+    fs::set_permissions(
+        home.join(".openclaw/credentials"),
+        fs::Permissions::from_mode(0o770),
+    )
+    .unwrap();
+    assert_stale(home, &cs, "expected mode 750, found 770");
+}

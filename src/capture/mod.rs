@@ -229,6 +229,11 @@ pub enum CaptureError {
     NoHome,
 }
 
+/// The real home dir of the host `spec` describes (`$OPENCLAW_HOME`, else `$HOME`), as capture resolves it.
+pub fn home_dir(spec: &HostSpec) -> Result<PathBuf, CaptureError> {
+    Ok(discover::locate(spec)?.home)
+}
+
 /// Capture the host described by `spec`.
 pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, CaptureError> {
     let loc = discover::locate(spec)?;

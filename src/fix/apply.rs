@@ -197,6 +197,26 @@ pub enum ApplyError {
     Injected(usize),
 }
 
+/// Maps the paths of a change set planned from an aliased snapshot (home dir recorded as `/home/user`) to the
+/// host's real paths. Preconditions and the re-audit compare in the plan's space (the host re-captured the way
+/// the snapshot was); only the file operations need real paths.
+struct PathMap {
+    alias: Option<(String, String)>,
+}
+
+impl PathMap {
+    fn real(&self, p: &str) -> String {
+        match &self.alias {
+            Some((alias, home)) if p == alias => home.clone(),
+            Some((alias, home)) => match p.strip_prefix(alias.as_str()) {
+                Some(rest) if rest.starts_with('/') => format!("{home}{rest}"),
+                _ => p.to_string(),
+            },
+            None => p.to_string(),
+        }
+    }
+}
+
 fn capture_host(opts: &ApplyOptions) -> Result<Snapshot, ApplyError> {
     capture::capture(&opts.spec, &opts.capture).map_err(|e| ApplyError::Capture(e.to_string()))
 }
@@ -731,6 +751,23 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
             "apply needs a plain capture (no aliases, identities kept, secrets redacted)".into(),
         ));
     }
+    // A plan from a pseudonymized or aliased snapshot: re-capture the host the same way, and map the alias back
+    // to the real home dir for every file operation.
+    let paths = match &cs.recorded {
+        None => PathMap { alias: None },
+        Some(rec) => {
+            opts.capture.keep_identities = !rec.pseudonymized();
+            opts.capture.home_alias = rec.home_alias.clone();
+            let home =
+                capture::home_dir(&opts.spec).map_err(|e| ApplyError::Capture(e.to_string()))?;
+            PathMap {
+                alias: rec
+                    .home_alias
+                    .clone()
+                    .map(|a| (a, home.to_string_lossy().into_owned())),
+            }
+        }
+    };
     // The raw bytes of every file to edit, read before and after the capture: the capture (whose redacted form
     // the preconditions are checked against) saw exactly these bytes, and each write later requires them again.
     let raw_hash = |f: &str| -> Option<String> {
@@ -738,13 +775,13 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         h.read_all(CONFIG_MAX_BYTES).ok().map(|b| journal::hash(&b))
     };
     let watched: Vec<String> = cs.writes().into_iter().map(|(f, _)| f).collect();
-    let first: Vec<Option<String>> = watched.iter().map(|f| raw_hash(f)).collect();
+    let first: Vec<Option<String>> = watched.iter().map(|f| raw_hash(&paths.real(f))).collect();
     let before = capture_host(&opts)?;
     let seen: HashMap<String, String> = watched
         .iter()
         .zip(first)
         .filter_map(|(f, h1)| {
-            let h2 = raw_hash(f);
+            let h2 = raw_hash(&paths.real(f));
             (h1 == h2).then_some((f.clone(), h2?))
         })
         .collect();
@@ -762,7 +799,7 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
             cs.host.state_dir, cs.host.config_path, h.state_dir, h.config_path
         )));
     }
-    let state_dir = PathBuf::from(&h.state_dir);
+    let state_dir = PathBuf::from(paths.real(&h.state_dir));
     let _lock = sys::lock_dir(&state_dir).map_err(|e| {
         ApplyError::Journal(format!(
             "cannot lock {} (is another clawprint fix running?): {e}",
@@ -813,7 +850,7 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         .map(|(op, c)| match (op, c) {
             (Op::Seed(s), Check::Valid) => Some(live_pairing_entries(
                 &state_dir,
-                Path::new(&h.credentials_dir),
+                Path::new(&paths.real(&h.credentials_dir)),
                 &s.source.channel,
             )),
             _ => None,
@@ -884,7 +921,13 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
         }
         let op = &cs.ops[i];
         let outcome = match op {
-            Op::Chmod(c) => run.chmod(i, &c.path, c.mode, c.expect.mode, c.expect.kind),
+            Op::Chmod(c) => run.chmod(
+                i,
+                &paths.real(&c.path),
+                c.mode,
+                c.expect.mode,
+                c.expect.kind,
+            ),
             Op::Set(_) | Op::Seed(_) => {
                 let file = op.path().to_string();
                 if !written.insert(file.clone()) {
@@ -900,7 +943,7 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
                             && results[*j] == OpStatus::NotRun
                     })
                     .collect();
-                match run.write(&file, seen.get(&file), &group, &seeds) {
+                match run.write(&paths.real(&file), seen.get(&file), &group, &seeds) {
                     Ok(changed) => {
                         config_written |= changed;
                         for (j, _) in &group {

@@ -30,9 +30,31 @@ pub struct ChangeSet {
     /// What the plan left out and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// How the base snapshot recorded the host when it was not a plain capture (identities pseudonymized, the
+    /// home dir under an alias). Apply re-captures the host the same way, so every precondition compares like
+    /// with like, and maps the alias back to the real home dir for each change it makes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Recorded>,
     /// BLAKE3 of the canonical JSON of all other fields.
     #[serde(default)]
     pub id: String,
+}
+
+/// How a snapshot that was not a plain capture recorded the host (see [`ChangeSet::recorded`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Recorded {
+    /// `pseudonymized` or `kept` (the snapshot manifest's `redaction.identities.mode`).
+    pub identities: String,
+    /// The path the home dir was recorded under; every op path under it is under the real home dir on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_alias: Option<String>,
+}
+
+impl Recorded {
+    pub fn pseudonymized(&self) -> bool {
+        self.identities == "pseudonymized"
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -427,6 +449,7 @@ mod tests {
             }],
             changes: vec![],
             notes: vec![],
+            recorded: None,
             id: String::new(),
         }
         .seal()

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::changeset::{
     ChangeSet, ChmodOp, EditExpect, FileState, HostPaths, Link, Op, Origin, PlannedAction, Preview,
-    Require, SeedOp, SeedSource, SetOp, FORMAT,
+    Recorded, Require, SeedOp, SeedSource, SetOp, FORMAT,
 };
 use super::edit::{self, Files, Owner};
 use crate::audit::{self, Ctx, Finding};
@@ -731,9 +731,19 @@ pub fn plan(snap: &Snapshot) -> ChangeSet {
         actions,
         changes,
         notes: p.notes,
+        recorded: recorded(snap),
         id: String::new(),
     }
     .seal()
+}
+
+/// How the snapshot recorded the host, when apply must re-capture it the same way (`None`: a plain capture).
+fn recorded(snap: &Snapshot) -> Option<Recorded> {
+    let facts = snap.manifest.redaction.identities.as_ref()?;
+    (facts.mode == "pseudonymized" || facts.home_alias.is_some()).then(|| Recorded {
+        identities: facts.mode.clone(),
+        home_alias: facts.home_alias.clone(),
+    })
 }
 
 #[cfg(test)]
