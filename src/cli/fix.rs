@@ -410,7 +410,7 @@ fn apply_error(e: ApplyError) -> CliError {
             "apply the change set you reviewed: plan again with `clawprint fix plan` if in doubt",
         ),
         ApplyError::OtherHost(_) => CliError::new(ExitCode::Stale, e.to_string())
-            .hint("plan from `clawprint capture --keep-identities` of this host (without --home-alias): a default capture records pseudonyms, not the real paths"),
+            .hint("run `clawprint fix apply` on the host the snapshot was taken on, as the user who took it (same HOME and state dir), or plan again from a fresh `clawprint capture` of this host"),
         ApplyError::Stale(ref ops) => {
             let mut msg = e.to_string();
             for (i, why) in ops {
