@@ -387,3 +387,59 @@ proptest! {
         prop_assert_eq!(outcome(&a), outcome(&b));
     }
 }
+
+/// The CLI: `capture` pseudonymizes by default and says so (text and `--json`); `--keep-identities` keeps the
+/// values and records mode `kept`. Checked on the bytes of both files, decompressed.
+#[test]
+fn cli_capture_pseudonymizes_unless_told_to_keep_identities() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("qzhomeowner");
+    let state = home.join(".openclaw");
+    fs::create_dir_all(&state).unwrap();
+    fs::write(
+        state.join("openclaw.json"),
+        r#"{ channels: { telegram: { botToken: "123456:qzfaketokenqzfaketokenqz", dmPolicy: "allowlist", allowFrom: ["tg:734982615"] } } }"#,
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_clawprint"))
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let tar = |file: &str| {
+        let bytes = fs::read(tmp.path().join(file)).unwrap();
+        String::from_utf8_lossy(&zstd::decode_all(&bytes[..]).unwrap()).into_owned()
+    };
+
+    let text = run(&["capture", "-o", "default.clawsnap"]);
+    assert!(text.contains("1 pseudonymized"), "{text}");
+    let inside = tar("default.clawsnap");
+    assert!(!inside.contains("734982615") && !inside.contains("qzhomeowner"));
+    assert!(!inside.contains("qzfaketoken"));
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["capture", "-o", "again.clawsnap", "--json"])).unwrap();
+    assert_eq!(json["identities"]["mode"], "pseudonymized");
+    assert_eq!(json["identities"]["values"], 1);
+
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "capture",
+        "-o",
+        "kept.clawsnap",
+        "--keep-identities",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(json["identities"]["mode"], "kept");
+    let inside = tar("kept.clawsnap");
+    assert!(inside.contains("734982615") && inside.contains("qzhomeowner"));
+    assert!(!inside.contains("qzfaketoken"), "secrets are redacted in every mode");
+    let shown = run(&["show", "kept.clawsnap", "--json"]);
+    assert!(shown.contains("\"kept\""), "{shown}");
+}

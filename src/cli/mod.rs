@@ -489,27 +489,33 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
             "truncated": truncated,
             "secrets": secrets,
             "classes": classes,
+            "identities": {
+                "mode": identities.mode,
+                "values": identities.values,
+                "classes": identities.classes,
+                "homeAlias": identities.home_alias,
+            },
             "notes": notes,
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
         return Ok(ExitCode::Ok);
     }
     println!("captured {} ({} bytes)", out.display(), bytes.len());
-    println!("id        {id}");
+    println!("id          {id}");
     println!(
-        "files     {files}{}",
+        "files       {files}{}",
         if truncated {
             " (state tree truncated at the entry limit)"
         } else {
             ""
         }
     );
-    println!("secrets   {secrets} redacted in {classes} classes");
+    println!("secrets     {secrets} redacted in {classes} classes");
     if identities.mode == "kept" {
-        println!("identities kept (--keep-identities)");
+        println!("identities  kept (--keep-identities)");
     } else {
         println!(
-            "identities {} pseudonymized in {} classes{}",
+            "identities  {} pseudonymized in {} classes{}",
             identities.values,
             identities.classes,
             identities
@@ -520,7 +526,7 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
         );
     }
     if notes > 0 {
-        println!("notes     {notes} (see `clawprint show {}`)", out.display());
+        println!("notes       {notes} (see `clawprint show {}`)", out.display());
     }
     Ok(ExitCode::Ok)
 }
