@@ -439,7 +439,10 @@ fn cli_capture_pseudonymizes_unless_told_to_keep_identities() {
     assert_eq!(json["identities"]["mode"], "kept");
     let inside = tar("kept.clawsnap");
     assert!(inside.contains("734982615") && inside.contains("qzhomeowner"));
-    assert!(!inside.contains("qzfaketoken"), "secrets are redacted in every mode");
+    assert!(
+        !inside.contains("qzfaketoken"),
+        "secrets are redacted in every mode"
+    );
     let shown = run(&["show", "kept.clawsnap", "--json"]);
     assert!(shown.contains("\"kept\""), "{shown}");
 }

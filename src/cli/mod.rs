@@ -526,7 +526,10 @@ fn cmd_capture(a: CaptureArgs) -> Result<ExitCode, CliError> {
         );
     }
     if notes > 0 {
-        println!("notes       {notes} (see `clawprint show {}`)", out.display());
+        println!(
+            "notes       {notes} (see `clawprint show {}`)",
+            out.display()
+        );
     }
     Ok(ExitCode::Ok)
 }
