@@ -446,3 +446,63 @@ fn cli_capture_pseudonymizes_unless_told_to_keep_identities() {
     let shown = run(&["show", "kept.clawsnap", "--json"]);
     assert!(shown.contains("\"kept\""), "{shown}");
 }
+
+/// `allowFrom: ["${OWNER}"]`: the variable's value (from `.env` or the process environment) is an identity and
+/// is pseudonymized in the env table, in the terms of the position it fills, so the audit resolves it to the same
+/// class as the same id written literally (`tg:734982615`). Host positions likewise.
+#[test]
+fn identities_behind_env_references_are_pseudonymized() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("qzenvowner");
+    let state = home.join(".openclaw");
+    fs::create_dir_all(&state).unwrap();
+    fs::write(
+        state.join("openclaw.json"),
+        r#"{
+  gateway: { bind: "lan", auth: { token: "${GW_TOKEN}" }, trustedProxies: ["${PROXY}"] },
+  channels: {
+    telegram: {
+      botToken: "${TG_TOKEN}",
+      dmPolicy: "allowlist",
+      allowFrom: ["${OWNER}", "tg:734982615", "${FRIEND}"],
+      groupPolicy: "allowlist",
+      groupAllowFrom: ["tg:${OWNER}"],
+    },
+  },
+}"#,
+    )
+    .unwrap();
+    fs::write(state.join(".env"), "OWNER=734982615\nFRIEND=598312764\n").unwrap();
+    let mut spec = HostSpec::for_home(&home);
+    for (k, v) in [
+        ("PROXY", "93.184.77.41"),
+        ("TG_TOKEN", "123456:qzenvtokenqzenvtokenqzenv"),
+        ("GW_TOKEN", "qzgatewaytokenqzgatewaytoken0123"),
+    ] {
+        spec.env.insert(k.into(), v.into());
+    }
+    let snap = capture::capture(&spec, &CaptureOptions::default()).unwrap();
+    let file = snap.to_bytes().unwrap();
+    let tar = zstd::decode_all(&file[..]).unwrap();
+    for s in [
+        "734982615",
+        "598312764",
+        "93.184.77.41",
+        "qzenvowner",
+        "qzenvtoken",
+        "qzgatewaytoken",
+    ] {
+        assert!(!contains(&tar, s.as_bytes()), "{s} in the snapshot");
+    }
+    let raw = capture::capture(
+        &spec,
+        &CaptureOptions {
+            redact: false,
+            home_alias: default_home_alias(&home),
+            ..CaptureOptions::default()
+        },
+    )
+    .unwrap();
+    let decoded = Snapshot::from_bytes(&file, &Limits::default()).unwrap();
+    assert_eq!(outcome(&audit(&decoded)), outcome(&audit(&raw)));
+}

@@ -265,6 +265,7 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
         diagnostics: BTreeSet::new(),
         state_db: None,
         plain_vars: BTreeSet::new(),
+        identity_vars: BTreeMap::new(),
     };
     Ok(c.run())
 }
@@ -284,6 +285,8 @@ struct Capturer<'a> {
     state_db: Option<sqlite::StateFacts>,
     /// Variables the config and its includes reference only in non-secret positions.
     plain_vars: BTreeSet<String>,
+    /// Variables used in identity (`Some(context)`) or host (`None`) positions of the config.
+    identity_vars: BTreeMap<String, Option<crate::config::identity::Context>>,
 }
 
 /// Include texts as the capture sees them, with the loader's verdict per file.
@@ -332,6 +335,14 @@ impl Capturer<'_> {
     /// only as non-secret settings (`gateway.bind: "${BIND}"`, when the value is a short word or a path), a
     /// marker for everything else.
     fn env_record(&mut self, name: &str, value: &str) -> String {
+        if let Some(ctx) = self.identity_vars.get(name).copied() {
+            if !PLAIN_ENV.contains(&name) && !secret_env().any(|s| s == name) {
+                return match ctx {
+                    Some(ctx) => self.redactor.ids.entry(ctx, value),
+                    None => self.redactor.ids.host(value),
+                };
+            }
+        }
         let plain_setting = self.plain_vars.contains(name)
             && !secret_env().any(|s| s == name)
             && crate::config::redact::plain_env_value(value);
@@ -540,6 +551,29 @@ impl Capturer<'_> {
             plain_vars.extend(p);
         }
         self.plain_vars = plain_vars.difference(&secret_vars).cloned().collect();
+        // Variables that stand for identities (`allowFrom: ["${OWNER}"]`): their values are pseudonymized in
+        // the env table, in the terms of the position they fill, so the audit still resolves them consistently.
+        if self.opts.pseudonymizes() {
+            let mut ids = BTreeMap::new();
+            if let Some(t) = config_text.as_deref() {
+                ids.extend(crate::config::redact::env_identity_positions(
+                    t,
+                    &Doc::Config(Vec::new()),
+                ));
+            }
+            for d in &includes.order {
+                if let Some(Some(t)) = includes.texts.get(&d.path) {
+                    let doc = Doc::Config(mounts.get(&d.path).cloned().unwrap_or_default());
+                    for (k, v) in crate::config::redact::env_identity_positions(t, &doc) {
+                        ids.entry(k).or_insert(v);
+                    }
+                }
+            }
+            self.identity_vars = ids
+                .into_iter()
+                .filter(|(k, _)| !secret_vars.contains(k))
+                .collect();
+        }
         let env: BTreeMap<String, String> = wanted
             .iter()
             .filter_map(|k| self.spec.env.get(k).map(|v| (k.clone(), v.clone())))

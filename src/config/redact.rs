@@ -301,6 +301,58 @@ pub fn identity_key_context(doc: &Doc, keys: &[String]) -> Option<Context> {
 
 /// Environment variables a config text references (`${VAR}`), split by where: `(in secret positions, elsewhere)`.
 /// A reference under a secret key (or an `env`/`headers` object) makes the variable's value a secret.
+/// Where a `${VAR}` reference stands in an identity or host position of a config text mounted at `doc`: the
+/// variable's value is then an identity, pseudonymized in that position's terms (`None`: a host position).
+/// A value used whole (`"${OWNER}"`) and one spliced into a longer string (`"tg:${OWNER}"`) both count.
+pub fn env_identity_positions(
+    text: &str,
+    doc: &Doc,
+) -> std::collections::BTreeMap<String, Option<Context>> {
+    fn walk(
+        node: &Node,
+        keys: &mut Vec<String>,
+        doc: &Doc,
+        out: &mut std::collections::BTreeMap<String, Option<Context>>,
+    ) {
+        match &node.value {
+            Value::Object(members) => {
+                let key_ctx = identity_key_context(doc, keys);
+                for m in members {
+                    if let Some(ctx) = key_ctx {
+                        for name in crate::config::env::env_references(&m.key) {
+                            out.entry(name).or_insert(Some(ctx));
+                        }
+                    }
+                    keys.push(m.key.clone());
+                    walk(&m.value, keys, doc, out);
+                    keys.pop();
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, keys, doc, out)),
+            Value::String(s) => {
+                let ctx = match identity_context(doc, keys) {
+                    Some(ctx) => Some(ctx),
+                    None if is_host_position(doc, keys) => None,
+                    None => return,
+                };
+                for name in crate::config::env::env_references(s) {
+                    out.entry(name).or_insert(ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Default::default();
+    if let Ok(root) = json5::parse(text) {
+        let mut keys = match doc {
+            Doc::Config(prefix) => prefix.clone(),
+            _ => Vec::new(),
+        };
+        walk(&root, &mut keys, doc, &mut out);
+    }
+    out
+}
+
 pub fn env_reference_positions(
     text: &str,
 ) -> (
