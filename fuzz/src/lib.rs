@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use clawprint::audit;
 use clawprint::diff;
-use clawprint::report;
+use clawprint::fix;
+use clawprint::report::{self, Style};
 use clawprint::snapshot::{archive, Manifest, Meta, Snapshot, FORMAT_VERSION};
 use zstd::zstd_safe::{CCtx, CParameter};
 
@@ -14,19 +15,19 @@ pub fn chunks(data: &[u8]) -> Vec<&[u8]> {
     data.split(|&b| b == 0).collect()
 }
 
-/// Everything the CLI does with a snapshot it has verified: audit it and render every report form.
+/// Everything the CLI does with a snapshot it has verified: audit it, plan its fixes and render every report
+/// form (text in both colours, Markdown, HTML, JSON, SARIF, the change set's review).
 pub fn exercise(snap: &Snapshot) {
     let r = audit::audit(snap);
     let _ = r.fingerprints();
-    let id = snap.id();
-    let _ = report::text::render(
-        &r,
-        &report::text::Header {
-            label: &snap.meta.label,
-            id: &id,
-            home: &snap.manifest.host.home,
-        },
-    );
+    let plan = fix::plan(snap);
+    let _ = plan.to_bytes();
+    let doc = report::AuditDoc::new(snap, Some("fuzz.clawsnap"), &r, Some(&plan));
+    for st in [Style::PLAIN, Style::new(true)] {
+        let _ = report::text::render(&doc, st);
+    }
+    let _ = report::markdown::audit(&doc);
+    let _ = report::html::audit(&doc);
     let _ = report::json::render(&r, 0);
     let _ = report::sarif::audit(&r, snap);
     let _ = report::text::show(snap);
@@ -35,7 +36,13 @@ pub fn exercise(snap: &Snapshot) {
     let empty = diff::Input::from_snapshot(empty_snapshot(), "empty");
     for (old, new) in [(&empty, &this), (&this, &empty)] {
         let d = diff::diff(old, new);
-        let _ = report::diff::render(&d);
+        let doc = report::DiffDoc {
+            diff: &d,
+            home: Some(snap.manifest.host.home.clone()),
+        };
+        let _ = report::diff::render(&doc, Style::new(true));
+        let _ = report::markdown::diff(&doc);
+        let _ = report::html::diff(&doc);
         let _ = report::sarif::diff(&d, old, new);
         let _ = serde_json::to_string(&d);
     }
