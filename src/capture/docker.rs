@@ -26,6 +26,8 @@ use crate::snapshot::{BrowserContainer, DockerFacts, EPOCH_LABEL, HASH_LABEL};
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// At most this many bytes are kept of a command's stdout (and of its stderr).
 const OUTPUT_CAP: u64 = 1024 * 1024;
+/// A Docker message is recorded up to this many characters.
+const MESSAGE_MAX_CHARS: usize = 200;
 /// At most this many containers are asked about.
 const MAX_CONTAINERS: usize = 500;
 
@@ -38,7 +40,9 @@ pub(super) fn probe(c: &mut Capturer) -> DockerFacts {
         .clone()
         .unwrap_or_else(|| "docker".into());
     let mut facts = probe_with(program.as_os_str(), TIMEOUT);
-    facts.message = facts.message.map(|m| scrub(c, &m));
+    facts.message = facts
+        .message
+        .map(|m| scrub(c, &m).chars().take(MESSAGE_MAX_CHARS).collect());
     if facts.status != "ok" {
         let message = facts.message.clone().unwrap_or_default();
         c.diag(
@@ -218,14 +222,13 @@ fn kill(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// First line of a command's error output, shortened.
+/// First line of a command's error output (shortened only once scrubbed: a cut name is no longer a word).
 fn first_line(s: &str) -> String {
-    let line = s
-        .lines()
+    s.lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .unwrap_or("");
-    line.chars().take(200).collect()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn facts(status: &str, message: Option<String>, containers: Vec<BrowserContainer>) -> DockerFacts {
