@@ -390,6 +390,28 @@ esac"#,
     }
 
     #[test]
+    fn remote_docker_hosts_and_words() {
+        assert_eq!(
+            remote_parts("ssh://alice@bastion.corp:22"),
+            Some((Some("alice".into()), "bastion.corp".into()))
+        );
+        assert_eq!(
+            remote_parts("tcp://[2001:db8::5]:2376"),
+            Some((None, "2001:db8::5".into()))
+        );
+        assert_eq!(remote_parts("unix:///home/alice/docker.sock"), None);
+        assert_eq!(remote_parts("alice"), None);
+        assert_eq!(
+            replace_word(
+                "-l alice -- alice@b; alicex .alice. alice.",
+                "alice",
+                "user1"
+            ),
+            "-l user1 -- user1@b; alicex .alice. user1."
+        );
+    }
+
+    #[test]
     fn missing_binary_is_unavailable() {
         let tmp = tempfile::tempdir().unwrap();
         let f = probe_with(
