@@ -372,9 +372,7 @@ fn identity_positions_of_the_review_are_pseudonymized() {
   "maintainers": ["qzmaint <qzmaint@qzcorp.example>"]"#;
     write(
         &home.join(".openclaw/hooks/myhook/package.json"),
-        &format!(
-            r#"{{"name": "myhook", "version": "2.0.0", "author": {{"name": "qzhookauthor", "email": "qzhookauthor@qzcorp.example"}}}}"#
-        ),
+        r#"{"name": "myhook", "version": "2.0.0", "author": {"name": "qzhookauthor", "email": "qzhookauthor@qzcorp.example"}}"#,
     );
     write(
         &home.join(".openclaw/extensions/myplug/package.json"),

@@ -80,10 +80,11 @@ impl Redactor {
 
     /// A whole path as recorded: under the alias of the longest aliased dir it is in (`None`: in none).
     pub fn alias_path(&self, p: &str) -> Option<String> {
-        let (home, alias) = self
-            .home
-            .iter()
-            .find(|(h, _)| crate::config::load::is_inside(h, p))?;
+        // (Dirs are stored without a trailing `/`; no allocation per path: the walk records many.)
+        let (home, alias) = self.home.iter().find(|(h, _)| {
+            p.strip_prefix(h.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })?;
         Some(format!("{alias}{}", &p[home.len()..]))
     }
 
