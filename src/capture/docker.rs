@@ -60,7 +60,7 @@ pub(super) fn probe(c: &mut Capturer) -> DockerFacts {
 /// A Docker message as recorded. Docker's errors repeat `DOCKER_HOST` (a socket under the home dir, the user
 /// and host of `ssh://user@host`, the ssh command line it ran) and ssh's own errors name the local user: paths
 /// under the home dir take its alias, and, when identities are pseudonymized, the `DOCKER_HOST` user and host and
-/// the local user name (`$USER`, `$LOGNAME`, the home dir's name) their pseudonyms wherever they stand as words.
+/// the local user name (`$USER`, `$LOGNAME`, the name of `$HOME`) their pseudonyms wherever they stand as words.
 fn scrub(c: &mut Capturer, message: &str) -> String {
     let mut out = c.rec_text(message);
     if !c.redactor.ids.enabled() {
@@ -76,17 +76,10 @@ fn scrub(c: &mut Capturer, message: &str) -> String {
             words.push((u, p));
         }
     }
-    let home_name = c
-        .loc
-        .home
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
+    // (The OS home's name, not `OPENCLAW_HOME`'s: `/srv/openclaw` names no one.)
     let os_home = super::discover::os_home(&c.spec.env, &c.spec.cwd)
         .and_then(|h| h.file_name().map(|n| n.to_string_lossy().into_owned()));
-    for name in [env("USER"), env("LOGNAME"), home_name, os_home]
-        .into_iter()
-        .flatten()
-    {
+    for name in [env("USER"), env("LOGNAME"), os_home].into_iter().flatten() {
         // Names too short or too common to be a person's are left alone (`/root` is not aliased either).
         if name.len() >= 3 && !matches!(name.as_str(), "root" | "user" | "docker") {
             let p = c.redactor.ids.entry(Context::Generic, &name);
