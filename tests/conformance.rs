@@ -106,7 +106,24 @@ fn findings_match_the_reference_for_implemented_checks() {
         if golden.trim() == "REFUSED" {
             refused += 1;
             let reference = reference_problem_paths(case);
-            let ours = refusal_paths(&report, &snap.manifest.config.path);
+            // The reference names paths by their real keys; a pseudonymized snapshot names a position under an
+            // id-keyed map (`broadcast.<peer>`) by the pseudonym. Compare the paths of a capture that keeps
+            // identities; the pseudonymized one must refuse at as many paths.
+            let kept = clawprint::capture::capture(
+                &clawprint::capture::HostSpec::for_home(home.path()),
+                &clawprint::capture::CaptureOptions {
+                    keep_identities: true,
+                    ..common::options(&name, true)
+                },
+            )
+            .unwrap();
+            let ours = refusal_paths(&audit(&kept), &kept.manifest.config.path);
+            let pseudonymized = refusal_paths(&report, &snap.manifest.config.path);
+            if pseudonymized.len() != ours.len() {
+                failures.push(format!(
+                    "{name}: refusal paths with identities kept {ours:?}, pseudonymized {pseudonymized:?}"
+                ));
+            }
             if ours.is_empty() {
                 failures.push(format!(
                     "{name}: OpenClaw refuses this config ({reference:?}) but clawprint gives no refusal note"

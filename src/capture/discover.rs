@@ -33,6 +33,13 @@ pub fn home_dir(env: &BTreeMap<String, String>, cwd: &Path) -> Option<PathBuf> {
     Some(PathBuf::from(load::resolve(&cwd.to_string_lossy(), &home)))
 }
 
+/// The OS home dir (`HOME`, else `USERPROFILE`), resolved against the working directory: the home dir unless
+/// `OPENCLAW_HOME` says otherwise.
+pub fn os_home(env: &BTreeMap<String, String>, cwd: &Path) -> Option<PathBuf> {
+    let h = set(env.get("HOME")).or_else(|| set(env.get("USERPROFILE")))?;
+    Some(PathBuf::from(load::resolve(&cwd.to_string_lossy(), &h)))
+}
+
 /// `resolveUserPath`: trim, expand a leading `~`, resolve against the working directory.
 pub fn user_path(input: &str, home: &Path, cwd: &Path) -> PathBuf {
     let t = input.trim();

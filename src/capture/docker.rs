@@ -19,12 +19,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::Capturer;
+use crate::config::identity::Context;
 use crate::snapshot::{BrowserContainer, DockerFacts, EPOCH_LABEL, HASH_LABEL};
 
 /// Budget for the whole probe.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// At most this many bytes are kept of a command's stdout (and of its stderr).
 const OUTPUT_CAP: u64 = 1024 * 1024;
+/// A Docker message is recorded up to this many characters.
+const MESSAGE_MAX_CHARS: usize = 200;
 /// At most this many containers are asked about.
 const MAX_CONTAINERS: usize = 500;
 
@@ -36,7 +39,10 @@ pub(super) fn probe(c: &mut Capturer) -> DockerFacts {
         .docker_program
         .clone()
         .unwrap_or_else(|| "docker".into());
-    let facts = probe_with(program.as_os_str(), TIMEOUT);
+    let mut facts = probe_with(program.as_os_str(), TIMEOUT);
+    facts.message = facts
+        .message
+        .map(|m| scrub(c, &m).chars().take(MESSAGE_MAX_CHARS).collect());
     if facts.status != "ok" {
         let message = facts.message.clone().unwrap_or_default();
         c.diag(
@@ -49,6 +55,90 @@ pub(super) fn probe(c: &mut Capturer) -> DockerFacts {
         );
     }
     facts
+}
+
+/// A Docker message as recorded. Docker's errors repeat `DOCKER_HOST` (a socket under the home dir, the user
+/// and host of `ssh://user@host`, the ssh command line it ran) and ssh's own errors name the local user: paths
+/// under the home dir take its alias, and, when identities are pseudonymized, the `DOCKER_HOST` user and host and
+/// the local user name (`$USER`, `$LOGNAME`, the name of `$HOME`) their pseudonyms wherever they stand as words.
+fn scrub(c: &mut Capturer, message: &str) -> String {
+    let mut out = c.rec_text(message);
+    if !c.redactor.ids.enabled() {
+        return out;
+    }
+    let env = |k: &str| c.spec.env.get(k).map(|v| v.trim().to_string());
+    let mut words: Vec<(String, String)> = Vec::new();
+    if let Some((user, host)) = env("DOCKER_HOST").as_deref().and_then(remote_parts) {
+        let host_pseudo = c.redactor.ids.host(&host);
+        words.push((host, host_pseudo));
+        if let Some(u) = user {
+            let p = c.redactor.ids.entry(Context::Generic, &u);
+            words.push((u, p));
+        }
+    }
+    // (The OS home's name, not `OPENCLAW_HOME`'s: `/srv/openclaw` names no one.)
+    let os_home = super::discover::os_home(&c.spec.env, &c.spec.cwd)
+        .and_then(|h| h.file_name().map(|n| n.to_string_lossy().into_owned()));
+    for name in [env("USER"), env("LOGNAME"), os_home].into_iter().flatten() {
+        // Names too short or too common to be a person's are left alone (`/root` is not aliased either).
+        if name.len() >= 3 && !matches!(name.as_str(), "root" | "user" | "docker") {
+            let p = c.redactor.ids.entry(Context::Generic, &name);
+            words.push((name, p));
+        }
+    }
+    words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    for (word, pseudo) in words {
+        out = replace_word(&out, &word, &pseudo);
+    }
+    out
+}
+
+/// The user and host of a remote `DOCKER_HOST` (`ssh://user@host:22`, `tcp://host:2376`); `None` for a local
+/// socket or a value that names no host.
+fn remote_parts(docker_host: &str) -> Option<(Option<String>, String)> {
+    let (scheme, rest) = docker_host.split_once("://")?;
+    if matches!(scheme, "unix" | "npipe" | "fd") {
+        return None;
+    }
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let (user, hostport) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u.split(':').next().unwrap_or(u).to_string()), h),
+        None => (None, authority),
+    };
+    let host = match hostport.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => hostport.rsplit_once(':').map_or(hostport, |(h, _)| h),
+    };
+    (!host.is_empty()).then(|| (user.filter(|u| !u.is_empty()), host.to_string()))
+}
+
+/// `text` with every occurrence of `word` that is not part of a longer name replaced by `by`.
+fn replace_word(text: &str, word: &str, by: &str) -> String {
+    if word.is_empty() || word == by {
+        return text.to_string();
+    }
+    let name_char =
+        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(word) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + word.len()..];
+        let before = out.chars().next_back();
+        // A name may end a sentence: a `.` not followed by more of a name is a boundary.
+        let mut after = rest.chars();
+        let after_ok = match after.next() {
+            Some('.') => !name_char(after.next()),
+            c => !name_char(c),
+        };
+        out.push_str(if !name_char(before) && after_ok {
+            by
+        } else {
+            word
+        });
+    }
+    out.push_str(rest);
+    out
 }
 
 enum RunError {
@@ -125,14 +215,13 @@ fn kill(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// First line of a command's error output, shortened.
+/// First line of a command's error output (shortened only once scrubbed: a cut name is no longer a word).
 fn first_line(s: &str) -> String {
-    let line = s
-        .lines()
+    s.lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .unwrap_or("");
-    line.chars().take(200).collect()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn facts(status: &str, message: Option<String>, containers: Vec<BrowserContainer>) -> DockerFacts {
@@ -291,6 +380,28 @@ esac"#,
             Some("2026-01-01-old")
         );
         assert!(b.published.is_empty());
+    }
+
+    #[test]
+    fn remote_docker_hosts_and_words() {
+        assert_eq!(
+            remote_parts("ssh://alice@bastion.corp:22"),
+            Some((Some("alice".into()), "bastion.corp".into()))
+        );
+        assert_eq!(
+            remote_parts("tcp://[2001:db8::5]:2376"),
+            Some((None, "2001:db8::5".into()))
+        );
+        assert_eq!(remote_parts("unix:///home/alice/docker.sock"), None);
+        assert_eq!(remote_parts("alice"), None);
+        assert_eq!(
+            replace_word(
+                "-l alice -- alice@b; alicex .alice. alice.",
+                "alice",
+                "user1"
+            ),
+            "-l user1 -- user1@b; alicex .alice. user1."
+        );
     }
 
     #[test]

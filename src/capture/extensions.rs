@@ -72,7 +72,7 @@ pub(super) fn capture(c: &mut Capturer, _cfg: &Value) {
     // The managed npm root.
     let npm = state.join("npm");
     let npm_pkg = npm.join("package.json");
-    c.capture_json_content(&npm_pkg, false, &Doc::Other);
+    c.capture_json_content(&npm_pkg, false, &Doc::Package);
     if let Some(deps) = captured_json(c, &npm_pkg)
         .as_ref()
         .and_then(|d| d.get("dependencies"))
@@ -106,7 +106,7 @@ pub(super) fn capture(c: &mut Capturer, _cfg: &Value) {
             break;
         }
         c.record(&drift_dir);
-        c.capture_json_content(&drift_dir.join("package.json"), false, &Doc::Other);
+        c.capture_json_content(&drift_dir.join("package.json"), false, &Doc::Package);
         let root = [install_path, r.get("sourcePath")]
             .into_iter()
             .flatten()
@@ -155,7 +155,7 @@ fn plugin_root(c: &mut Capturer, dir: &Path) {
     }
     c.capture_json_content(&dir.join("openclaw.plugin.json"), false, &Doc::Other);
     let pkg = dir.join("package.json");
-    c.capture_json_content(&pkg, false, &Doc::Other);
+    c.capture_json_content(&pkg, false, &Doc::Package);
     for f in paths::PLUGIN_ENTRY_FILES {
         c.record(&dir.join(f));
     }

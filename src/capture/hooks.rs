@@ -80,7 +80,7 @@ pub(super) fn capture(c: &mut Capturer, cfg: &Value) {
         let file = Path::new(&f);
         let dir = file.parent().unwrap_or(Path::new("/"));
         match refusal(file, dir) {
-            None => c.capture_json_content(file, true, &Doc::Other),
+            None => c.capture_json_content(file, true, &Doc::Package),
             Some(reason) => {
                 if c.record(file).is_some() && !reason.is_empty() {
                     c.diag(

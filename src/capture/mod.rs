@@ -206,6 +206,58 @@ pub fn default_home_alias(home: &Path) -> Option<String> {
     })
 }
 
+/// The dirs whose paths name the user, each with the alias it is recorded under: the home dir (`explicit`, else
+/// [`default_home_alias`]), its realpath (`/home/alice` → `/var/home/alice`), and the OS home (`$HOME`) and its
+/// realpath when `OPENCLAW_HOME` points elsewhere. Shortest first, so a dir inside another gets an alias under
+/// that one's alias (`/home/alice/oc` → `/home/user/user`). An alias another dir already took gets a number
+/// (`user2`). Returns the redactor holding them and the home dir's alias.
+fn alias_homes(
+    mut r: Redactor,
+    spec: &HostSpec,
+    loc: &Locations,
+    explicit: Option<&str>,
+) -> (Redactor, Option<String>) {
+    let text = |p: &Path| p.to_string_lossy().trim_end_matches('/').to_string();
+    let real = |p: &Path| hostfs::realpath(p).ok().map(|r| text(&r));
+    let home = text(&loc.home);
+    let mut dirs = vec![home.clone()];
+    dirs.extend(real(&loc.home));
+    if let Some(os) = discover::os_home(&spec.env, &spec.cwd) {
+        dirs.push(text(&os));
+        dirs.extend(real(&os));
+    }
+    dirs.sort_by_key(|d| (d.len(), d.clone()));
+    dirs.dedup();
+    let mut main = None;
+    for dir in dirs {
+        let alias = match explicit {
+            Some(a) if dir == home => a.to_string(),
+            _ => {
+                let Some(default) = default_home_alias(Path::new(&dir)) else {
+                    continue;
+                };
+                let name = default.rsplit('/').next().unwrap_or("user");
+                let parent = load::dirname(&dir);
+                let parent = r.alias_path(&parent).unwrap_or(parent);
+                let parent = parent.trim_end_matches('/');
+                let taken = |a: &str| r.home_aliases().iter().any(|(_, x)| x == a);
+                let mut alias = format!("{parent}/{name}");
+                let mut n = 2;
+                while taken(&alias) {
+                    alias = format!("{parent}/{name}{n}");
+                    n += 1;
+                }
+                alias
+            }
+        };
+        if dir == home {
+            main = Some(alias.clone());
+        }
+        r = r.with_home_alias(&dir, &alias);
+    }
+    (r, main)
+}
+
 impl Default for CaptureOptions {
     fn default() -> Self {
         CaptureOptions {
@@ -238,11 +290,6 @@ pub fn home_dir(spec: &HostSpec) -> Result<PathBuf, CaptureError> {
 pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, CaptureError> {
     let loc = discover::locate(spec)?;
     let pseudonymize = opts.pseudonymizes();
-    let home_alias = opts.home_alias.clone().or_else(|| {
-        pseudonymize
-            .then(|| default_home_alias(&loc.home))
-            .flatten()
-    });
     let mut redactor = if opts.redact {
         Redactor::new()
     } else {
@@ -251,8 +298,9 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
     if pseudonymize {
         redactor = redactor.with_identities(Pseudonymizer::new());
     }
-    if let Some(alias) = &home_alias {
-        redactor = redactor.with_home_alias(&loc.home.to_string_lossy(), alias);
+    let mut home_alias = None;
+    if pseudonymize || opts.home_alias.is_some() {
+        (redactor, home_alias) = alias_homes(redactor, spec, &loc, opts.home_alias.as_deref());
     }
     let mut c = Capturer {
         spec,
@@ -318,11 +366,7 @@ impl Capturer<'_> {
     }
 
     fn rec_str(&self, s: &str) -> String {
-        let home = self.loc.home.to_string_lossy();
-        match &self.home_alias {
-            Some(alias) if load::is_inside(&home, s) => format!("{alias}{}", &s[home.len()..]),
-            _ => s.to_string(),
-        }
+        self.redactor.alias_path(s).unwrap_or_else(|| s.to_string())
     }
 
     /// Free text (a message) as recorded: every path under the home dir in it written with the home alias, as
@@ -359,10 +403,12 @@ impl Capturer<'_> {
         } else {
             self.rec(path)
         };
+        // Messages name realpaths and link targets (a hook's package.json outside its dir, an include).
+        let message = self.rec_text(&message.into());
         self.diagnostics.insert(Diagnostic {
             path,
             code: code.into(),
-            message: message.into(),
+            message,
         });
     }
 
@@ -916,10 +962,7 @@ impl Capturer<'_> {
                     self.diag(
                         p,
                         "include.refused",
-                        format!(
-                            "OpenClaw's loader refuses this include: {}",
-                            self.rec_text(e)
-                        ),
+                        format!("OpenClaw's loader refuses this include: {e}"),
                     );
                 }
                 src.texts.insert(d.path.clone(), text);

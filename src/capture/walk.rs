@@ -32,12 +32,13 @@ pub(super) fn walk(c: &mut Capturer<'_>, root: &Path, limit: u64) -> WalkFacts {
         truncated: false,
     };
     let root_key = root.to_string_lossy().into_owned();
-    // Walk entries go to the table's vector when the home alias maps the whole tree by one prefix: always,
-    // unless the home dir is strictly inside the state dir.
-    let home = c.loc.home.to_string_lossy().into_owned();
-    let one_prefix = c.home_alias.is_none()
-        || load::is_inside(&home, &root_key)
-        || !load::is_inside(&root_key, &home);
+    // Walk entries go to the table's vector when the home aliases map the whole tree by one prefix: always,
+    // unless an aliased dir (the home dir, its realpath, `$HOME`) is strictly inside the state dir.
+    let one_prefix = c
+        .redactor
+        .home_aliases()
+        .iter()
+        .all(|(home, _)| load::is_inside(home, &root_key) || !load::is_inside(&root_key, home));
     let root_rec = c.rec_str(&root_key);
     if one_prefix {
         c.files.begin_walk(root_key.clone(), root_rec.clone());

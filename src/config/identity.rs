@@ -38,6 +38,9 @@ pub enum Context {
     Irc,
     /// Exact (iMessage, every other channel, non-channel lists); a leading `word:` is kept as written.
     Generic,
+    /// An auth profile id (`auth.profiles` keys, `auth.order` lists): `provider:name`, the provider kept as
+    /// written (`openai-codex:alice@corp.example` → `openai-codex:user1@example.invalid`).
+    AuthProfile,
 }
 
 impl Context {
@@ -445,6 +448,15 @@ fn split_prefix(ctx: Context, body: &str) -> (&str, &str) {
             let a = strip(body, "irc:").unwrap_or(0);
             strip(&body[a..], "user:").map(|b| a + b).or(Some(a))
         }
+        Context::AuthProfile => body
+            .find(':')
+            .filter(|&i| {
+                i > 0
+                    && body[..i]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            })
+            .map(|i| i + 1),
         Context::Generic => {
             let word = body
                 .char_indices()

@@ -20,9 +20,10 @@ pub struct Redactor {
     pub replaced: u64,
     /// Identities (allowlist entries, chat ids, phone numbers) in the texts: pseudonymized unless disabled.
     pub ids: Pseudonymizer,
-    /// `(home, alias)`: paths under the home dir written in the texts are recorded under the alias, as the
-    /// capture records every path.
-    home: Option<(String, String)>,
+    /// `(dir, alias)` pairs, longest dir first: paths under the home dir (and the other dirs that name the user:
+    /// its realpath, `$HOME` when `OPENCLAW_HOME` points elsewhere) are recorded under their alias, in the texts
+    /// as in every path of the capture.
+    home: Vec<(String, String)>,
 }
 
 /// What kind of JSON5 document a text is: where its identities are.
@@ -32,6 +33,8 @@ pub enum Doc {
     Config(Vec<String>),
     /// A pairing allowlist file (`{"version": 1, "allowFrom": [...]}`) of a channel.
     Pairing(Context),
+    /// A plugin's or hook's `package.json`: its people (`author`, `contributors`, `maintainers`) are identities.
+    Package,
     /// Anything else (exec approvals, install records): secrets and home paths only.
     Other,
 }
@@ -59,37 +62,63 @@ impl Redactor {
         self
     }
 
-    /// Record paths under `home` written in the texts as under `alias`.
+    /// Record paths under `home` as under `alias` (in the texts and through [`Self::alias_path`]). May be called
+    /// once per dir to alias; a path under several is recorded under the alias of the longest.
     pub fn with_home_alias(mut self, home: &str, alias: &str) -> Redactor {
         let home = home.trim_end_matches('/');
-        if home.len() > 1 && home != alias {
-            self.home = Some((home.to_string(), alias.to_string()));
+        if home.len() > 1 && home != alias && !self.home.iter().any(|(h, _)| h == home) {
+            self.home.push((home.to_string(), alias.to_string()));
+            self.home.sort_by_key(|(h, _)| std::cmp::Reverse(h.len()));
         }
         self
     }
 
-    /// `s` with every path under the home dir written under its alias (`None`: nothing to change). A match must
+    /// The aliases in use, `(dir, alias)`, longest dir first.
+    pub fn home_aliases(&self) -> &[(String, String)] {
+        &self.home
+    }
+
+    /// A whole path as recorded: under the alias of the longest aliased dir it is in (`None`: in none).
+    pub fn alias_path(&self, p: &str) -> Option<String> {
+        // (Dirs are stored without a trailing `/`; no allocation per path: the walk records many.)
+        let (home, alias) = self.home.iter().find(|(h, _)| {
+            p.strip_prefix(h.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })?;
+        Some(format!("{alias}{}", &p[home.len()..]))
+    }
+
+    /// `s` with every path under an aliased dir written under its alias (`None`: nothing to change). A match must
     /// end at a path boundary: `/home/al` never rewrites `/home/alice`.
     pub fn alias_text(&self, s: &str) -> Option<String> {
-        let (home, alias) = self.home.as_ref()?;
-        if !s.contains(home.as_str()) {
+        if !self.home.iter().any(|(h, _)| s.contains(h.as_str())) {
             return None;
         }
         let mut out = String::with_capacity(s.len());
-        let mut rest = s;
         let mut changed = false;
-        while let Some(i) = rest.find(home.as_str()) {
-            let after = &rest[i + home.len()..];
-            let boundary = after
-                .chars()
-                .next()
-                .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')));
-            out.push_str(&rest[..i]);
-            out.push_str(if boundary { alias } else { home });
-            changed |= boundary;
-            rest = after;
+        let mut i = 0;
+        while i < s.len() {
+            let rest = &s[i..];
+            let hit = self.home.iter().find(|(h, _)| {
+                rest.starts_with(h.as_str())
+                    && rest[h.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            });
+            match hit {
+                Some((h, alias)) => {
+                    out.push_str(alias);
+                    i += h.len();
+                    changed = true;
+                }
+                None => {
+                    let c = rest.chars().next().expect("not at the end");
+                    out.push(c);
+                    i += c.len_utf8();
+                }
+            }
         }
-        out.push_str(rest);
         changed.then_some(out)
     }
 
@@ -145,9 +174,8 @@ impl Redactor {
     ) {
         match &node.value {
             Value::Object(members) => {
-                let key_ctx = identity_key_context(doc, keys);
                 for m in members {
-                    if let Some(ctx) = key_ctx {
+                    if let Some(ctx) = renamed_key_context(doc, keys, &m.key) {
                         let p = self.ids.entry(ctx, &m.key);
                         if p != m.key {
                             edits.push((m.key_span.start, m.key_span.end, json5::quote_string(&p)));
@@ -195,7 +223,32 @@ impl Redactor {
             let p = self.ids.host(s);
             return (p != s).then_some(p);
         }
+        if is_key_file_position(doc, keys) {
+            return self.key_file(s);
+        }
         self.alias_text(s)
+    }
+
+    /// A key file path (`gateway.remote.sshIdentity`): its dir recorded like any path (home aliased); a file name
+    /// other than ssh's defaults (`id_ed25519`, …) often names its owner or host, and becomes a pseudonym.
+    fn key_file(&mut self, s: &str) -> Option<String> {
+        const DEFAULT_KEYS: &[&str] = &[
+            "id_rsa",
+            "id_dsa",
+            "id_ecdsa",
+            "id_ed25519",
+            "id_ecdsa_sk",
+            "id_ed25519_sk",
+        ];
+        let (dir, name) = s.split_at(s.rfind('/').map_or(0, |i| i + 1));
+        let out_dir = self.alias_text(dir).unwrap_or_else(|| dir.to_string());
+        let out_name = if DEFAULT_KEYS.contains(&name.strip_suffix(".pub").unwrap_or(name)) {
+            name.to_string()
+        } else {
+            self.ids.entry(Context::Generic, name)
+        };
+        let out = format!("{out_dir}{out_name}");
+        (out != s).then_some(out)
     }
 
     /// The replacement for a string at `keys`, or `None` to keep it.
@@ -232,6 +285,16 @@ const CHANNEL_IDENTITY_KEYS: &[&str] = &[
     "phone",
     "phoneNumber",
     "defaultTo",
+    // Matrix's user id, IRC's NickServ e-mail, Google Chat's bot user, Tlon's ships, Discord voice
+    // `autoJoin` / `allowedChannels` ids, the Microsoft Teams tenant.
+    "userId",
+    "registerEmail",
+    "botUser",
+    "dmAllowlist",
+    "ownerShip",
+    "guildId",
+    "channelId",
+    "tenantId",
 ];
 
 /// Maps inside a `channels.<id>` section keyed by chat, group, guild, room, topic or user ids.
@@ -249,10 +312,33 @@ pub fn identity_context(doc: &Doc, keys: &[String]) -> Option<Context> {
     let keys = match doc {
         Doc::Config(_) => keys,
         Doc::Pairing(ctx) => return (keys.len() == 1 && keys[0] == "allowFrom").then_some(*ctx),
+        Doc::Package => {
+            return is_package_person(keys, &["name", "email"]).then_some(Context::Generic)
+        }
         Doc::Other => return None,
     };
     let last = keys.last()?.as_str();
     let n = keys.len();
+    // An `$include` path is never an identity, wherever it is mounted.
+    if last == "$include" {
+        return None;
+    }
+    let k: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match k.as_slice() {
+        // Recipients, accounts and ids outside `channels`.
+        ["bindings", "match", "guildId" | "teamId"]
+        | ["hooks", "gmail", "account"]
+        | ["hooks", "mappings", "to"]
+        | ["approvals", "exec" | "plugin", "targets", "to"]
+        | ["cron", "failureDestination", "to"]
+        | ["accessGroups", _, "guildId" | "channelId"]
+        | ["auth", "profiles", _, "email" | "displayName"]
+        // A node id or display name ("Alice's MacBook").
+        | ["gateway", "nodes", "browser", "node"] => return Some(Context::Generic),
+        ["accessGroups", _, "members", channel] => return Some(Context::of_channel(channel)),
+        ["auth", "order", _] => return Some(Context::AuthProfile),
+        _ => {}
+    }
     // `tools.elevated.allowFrom.<provider>` (also per agent): in the provider's terms.
     if n >= 3 && keys[n - 2] == "allowFrom" && keys[n - 3] == "elevated" {
         return Some(Context::of_channel(last));
@@ -277,26 +363,65 @@ pub fn identity_context(doc: &Doc, keys: &[String]) -> Option<Context> {
 }
 
 /// Host names and addresses the checks read only properties of (wildcard, loopback, non-empty).
+/// Also `user@host` (`gateway.remote.sshTarget`, iMessage's `remoteHost`): the user becomes a name pseudonym.
 fn is_host_position(doc: &Doc, keys: &[String]) -> bool {
-    let Doc::Config(_) = doc else { return false };
+    match doc {
+        Doc::Config(_) => {}
+        Doc::Package => return is_package_person(keys, &["url"]),
+        _ => return false,
+    }
     let k: Vec<&str> = keys.iter().map(String::as_str).collect();
     matches!(
         k.as_slice(),
         ["gateway", "controlUi", "allowedOrigins"]
-            | ["gateway", "remote", "url"]
+            | ["gateway", "remote", "url" | "sshTarget"]
             | ["gateway", "trustedProxies"]
             | ["gateway", "customBindHost"]
-    )
+            | ["gateway", "nodes", "pairing", "autoApproveCidrs"]
+            | ["discovery", "wideArea", "domain"]
+    ) || (channel_context(keys).is_some() && k.last() == Some(&"remoteHost"))
+}
+
+/// A key file path whose file name may name its owner (`gateway.remote.sshIdentity`).
+fn is_key_file_position(doc: &Doc, keys: &[String]) -> bool {
+    matches!(doc, Doc::Config(_)) && keys == ["gateway", "remote", "sshIdentity"]
+}
+
+/// A person of a `package.json` (`author`, `contributors[]`, `maintainers[]`): the string form (`"Name <e-mail>
+/// (url)"`) when `fields` has `name`, else one of `fields` of the object form. No check reads them.
+fn is_package_person(keys: &[String], fields: &[&str]) -> bool {
+    let person = |k: &String| matches!(k.as_str(), "author" | "contributors" | "maintainers");
+    match keys {
+        [k] => person(k) && fields.contains(&"name"),
+        [k, f] => person(k) && fields.contains(&f.as_str()),
+        _ => false,
+    }
 }
 
 /// Are the member keys of the object at `keys` identities (chat or group ids, people), and in which terms?
+/// (Account names, `channels.<id>.accounts.<name>`, are not: findings are about them.)
 pub fn identity_key_context(doc: &Doc, keys: &[String]) -> Option<Context> {
     let Doc::Config(_) = doc else { return None };
     let n = keys.len();
     if n >= 3 && CHANNEL_ID_MAPS.contains(&keys[n - 1].as_str()) {
         return channel_context(keys);
     }
-    (n == 2 && keys[0] == "session" && keys[1] == "identityLinks").then_some(Context::Generic)
+    let k: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match k.as_slice() {
+        // Identity links by person; broadcast groups by peer (WhatsApp `…@g.us` and the like).
+        ["session", "identityLinks"] | ["broadcast"] => Some(Context::Generic),
+        ["auth", "profiles"] => Some(Context::AuthProfile),
+        _ => None,
+    }
+}
+
+/// The context a member key `key` of the object at `keys` is pseudonymized in, if it is. Never an `$include`
+/// (the snapshot must still load it) nor a reserved key of an id map (`broadcast.strategy`).
+fn renamed_key_context(doc: &Doc, keys: &[String], key: &str) -> Option<Context> {
+    if key == "$include" || (keys == ["broadcast"] && key == "strategy") {
+        return None;
+    }
+    identity_key_context(doc, keys)
 }
 
 /// Environment variables a config text references (`${VAR}`), split by where: `(in secret positions, elsewhere)`.
@@ -316,9 +441,8 @@ pub fn env_identity_positions(
     ) {
         match &node.value {
             Value::Object(members) => {
-                let key_ctx = identity_key_context(doc, keys);
                 for m in members {
-                    if let Some(ctx) = key_ctx {
+                    if let Some(ctx) = renamed_key_context(doc, keys, &m.key) {
                         for name in crate::config::env::env_references(&m.key) {
                             out.entry(name).or_insert(Some(ctx));
                         }
