@@ -840,3 +840,48 @@ fn a_pseudonymized_plan_is_checked_like_a_plain_one() {
     .unwrap();
     assert_stale(home, &cs, "expected mode 750, found 770");
 }
+
+/// Home reached through a symlink (`/home -> /var/home` layouts) and the state dir named by its realpath: the
+/// pseudonymized snapshot records it under the realpath's own alias, and apply maps that alias back too.
+#[test]
+fn a_pseudonymized_plan_maps_every_home_alias_back() {
+    use clawprint::snapshot::{archive::Limits, Snapshot};
+    let h = sample();
+    let root = tempfile::tempdir().unwrap();
+    let real = root.path().join("data").join("qzrealowner");
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::rename(h.path(), &real).unwrap();
+    let link = root.path().join("home").join("qzrealowner");
+    fs::create_dir_all(link.parent().unwrap()).unwrap();
+    symlink(&real, &link).unwrap();
+    let mut spec = HostSpec::for_home(&link);
+    spec.env.insert(
+        "OPENCLAW_STATE_DIR".into(),
+        real.join(".openclaw").to_string_lossy().into_owned(),
+    );
+    let sent = capture::capture(&spec, &capture::CaptureOptions::default()).unwrap();
+    let (_, bytes) = sent.encode().unwrap();
+    let cs = fix::plan(&Snapshot::from_bytes(&bytes, &Limits::default()).unwrap());
+    let text = String::from_utf8(cs.to_bytes()).unwrap();
+    assert!(!text.contains("qzrealowner"), "{text}");
+    assert!(
+        cs.host.state_dir.contains("/data/"),
+        "{}",
+        cs.host.state_dir
+    );
+    let before = tree(&real);
+    let out = fix::apply(&cs, ApplyOptions::new(spec.clone())).unwrap();
+    assert!(out.verification.held(), "{:?}", out.verification);
+    assert!(out.results.iter().all(|r| *r == OpStatus::Applied));
+    assert_eq!(
+        fs::metadata(real.join(".openclaw/openclaw.json"))
+            .unwrap()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    fix::rollback(&out.journal.unwrap(), false).unwrap();
+    assert_eq!(tree(&real), before);
+    // Keep the TempDir from deleting a path that moved.
+    fs::rename(&real, h.path()).unwrap();
+}

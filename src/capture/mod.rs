@@ -281,9 +281,18 @@ pub enum CaptureError {
     NoHome,
 }
 
-/// The real home dir of the host `spec` describes (`$OPENCLAW_HOME`, else `$HOME`), as capture resolves it.
-pub fn home_dir(spec: &HostSpec) -> Result<PathBuf, CaptureError> {
-    Ok(discover::locate(spec)?.home)
+/// The dirs a capture with `opts` records under an alias, as `(real dir, alias)` pairs (empty for a plain
+/// capture): what `fix apply` maps back to real paths for a plan made from such a snapshot.
+pub fn path_aliases(
+    spec: &HostSpec,
+    opts: &CaptureOptions,
+) -> Result<Vec<(String, String)>, CaptureError> {
+    let loc = discover::locate(spec)?;
+    if !(opts.pseudonymizes() || opts.home_alias.is_some()) {
+        return Ok(Vec::new());
+    }
+    let (r, _) = alias_homes(Redactor::new(), spec, &loc, opts.home_alias.as_deref());
+    Ok(r.home_aliases().to_vec())
 }
 
 /// Capture the host described by `spec`.

@@ -197,23 +197,27 @@ pub enum ApplyError {
     Injected(usize),
 }
 
-/// Maps the paths of a change set planned from an aliased snapshot (home dir recorded as `/home/user`) to the
-/// host's real paths. Preconditions and the re-audit compare in the plan's space (the host re-captured the way
-/// the snapshot was); only the file operations need real paths.
+/// Maps the paths of a change set planned from an aliased snapshot (home dir recorded as `/home/user`, its
+/// realpath or `$HOME` under their own aliases) to the host's real paths. Preconditions and the re-audit compare
+/// in the plan's space (the host re-captured the way the snapshot was); only the file operations need real paths.
 struct PathMap {
-    alias: Option<(String, String)>,
+    /// `(real dir, alias)`, longest alias first.
+    aliases: Vec<(String, String)>,
 }
 
 impl PathMap {
     fn real(&self, p: &str) -> String {
-        match &self.alias {
-            Some((alias, home)) if p == alias => home.clone(),
-            Some((alias, home)) => match p.strip_prefix(alias.as_str()) {
-                Some(rest) if rest.starts_with('/') => format!("{home}{rest}"),
-                _ => p.to_string(),
-            },
-            None => p.to_string(),
+        for (dir, alias) in &self.aliases {
+            if p == alias {
+                return dir.clone();
+            }
+            if let Some(rest) = p.strip_prefix(alias.as_str()) {
+                if rest.starts_with('/') {
+                    return format!("{dir}{rest}");
+                }
+            }
         }
+        p.to_string()
     }
 }
 
@@ -754,18 +758,16 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
     // A plan from a pseudonymized or aliased snapshot: re-capture the host the same way, and map the alias back
     // to the real home dir for every file operation.
     let paths = match &cs.recorded {
-        None => PathMap { alias: None },
+        None => PathMap {
+            aliases: Vec::new(),
+        },
         Some(rec) => {
             opts.capture.keep_identities = !rec.pseudonymized();
             opts.capture.home_alias = rec.home_alias.clone();
-            let home =
-                capture::home_dir(&opts.spec).map_err(|e| ApplyError::Capture(e.to_string()))?;
-            PathMap {
-                alias: rec
-                    .home_alias
-                    .clone()
-                    .map(|a| (a, home.to_string_lossy().into_owned())),
-            }
+            let mut aliases = capture::path_aliases(&opts.spec, &opts.capture)
+                .map_err(|e| ApplyError::Capture(e.to_string()))?;
+            aliases.sort_by_key(|(_, a)| std::cmp::Reverse(a.len()));
+            PathMap { aliases }
         }
     };
     // The raw bytes of every file to edit, read before and after the capture: the capture (whose redacted form
