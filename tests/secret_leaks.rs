@@ -212,7 +212,8 @@ fn state_db_install_specs_are_redacted() {
         insert_machine_state(c, "plugins.installedIndex", &index.to_string());
         insert_machine_state(c, "hooks.internal.installs", &hooks.to_string());
     });
-    let (a, _) = h.check(&["tarPassw0rdZZ", "hookPassw0rdZZ", &home]);
+    // The URL's user name is an identity (here the home dir's name): a pseudonym too.
+    let (a, _) = h.check(&["tarPassw0rdZZ", "hookPassw0rdZZ", &home, "alicezz"]);
     let unpinned = a
         .findings
         .iter()
@@ -222,7 +223,7 @@ fn state_db_install_specs_are_redacted() {
     assert!(
         unpinned
             .detail
-            .contains("tarplug (https://alicezz:<<clawprint:secret c=")
+            .contains("tarplug (https://user1:<<clawprint:secret c=")
             && unpinned.detail.contains("locplug (/")
             && unpinned.detail.contains("/home/user/dev/locplug)"),
         "{}",

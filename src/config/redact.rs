@@ -282,7 +282,15 @@ impl Redactor {
         } else if core.starts_with('-') && is_secret_key(core.trim_start_matches('-')) {
             return (0, None, Next::Secret);
         }
-        if let Some(r) = redact_url_password(core, self) {
+        let url = redact_url_password(core, self);
+        let user = url_user_span(url.as_deref().unwrap_or(core));
+        if let Some((start, end)) = user {
+            let text = url.as_deref().unwrap_or(core);
+            let p = self.ids.entry(Context::Generic, &text[start..end]);
+            let r = format!("{}{p}{}", &text[..start], &text[end..]);
+            return (0, (r != core).then_some(r), Next::Plain);
+        }
+        if let Some(r) = url {
             return (0, Some(r), Next::Plain);
         }
         if is_phone_number(core) {
@@ -341,6 +349,16 @@ fn word_spans(s: &str) -> Vec<(usize, usize)> {
         out.push((st, s.len()));
     }
     out
+}
+
+/// The byte span of the user name in a URL's userinfo (`scheme://USER[:password]@host`), when there is one.
+fn url_user_span(s: &str) -> Option<(usize, usize)> {
+    let start = s.find("://")? + 3;
+    let rest = &s[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let user = &userinfo[..userinfo.find(':').unwrap_or(userinfo.len())];
+    (!user.is_empty() && !user.contains("${")).then_some((start, start + user.len()))
 }
 
 /// `+` and 7 to 15 digits: an E.164 phone number.
@@ -933,7 +951,7 @@ mod tests {
             ),
             (
                 "git clone https://bob:pa55w0rd@git.example/r.git",
-                "git clone https://bob:<<clawprint:secret c=6 len=8 trim=8>>@git.example/r.git",
+                "git clone https://user1:<<clawprint:secret c=6 len=8 trim=8>>@git.example/r.git",
             ),
             (
                 "signal-cli -u +15553332222 send -m hi +15556667777",
