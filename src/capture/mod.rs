@@ -402,7 +402,7 @@ impl Capturer<'_> {
         if PLAIN_ENV.contains(&name) || (self.opts.redact && plain_setting) {
             self.rec_text(value)
         } else {
-            self.redactor.secret(value)
+            self.redactor.secret_value(value)
         }
     }
 
@@ -595,13 +595,19 @@ impl Capturer<'_> {
             .chain(secret_env())
             .map(String::from)
             .collect();
-        let mut texts: Vec<&str> = Vec::new();
-        texts.extend(config_text.as_deref());
-        texts.extend(includes.texts.values().flatten().map(String::as_str));
+        // Each text judged where it is mounted: `headers: {$include: …}` makes every reference in it a secret.
+        let mut texts: Vec<(&str, Doc)> = Vec::new();
+        texts.extend(config_text.as_deref().map(|t| (t, Doc::Config(Vec::new()))));
+        for (path, t) in &includes.texts {
+            if let Some(t) = t {
+                let mount = mounts.get(path).cloned().unwrap_or_default();
+                texts.push((t, Doc::Config(mount)));
+            }
+        }
         let (mut secret_vars, mut plain_vars) = (BTreeSet::new(), BTreeSet::new());
-        for t in &texts {
+        for (t, doc) in &texts {
             wanted.extend(env_references(t));
-            let (s, p) = crate::config::redact::env_reference_positions(t);
+            let (s, p) = crate::config::redact::env_reference_positions(t, doc);
             secret_vars.extend(s);
             plain_vars.extend(p);
         }
@@ -751,6 +757,7 @@ impl Capturer<'_> {
         for real in db_paths {
             let mut facts = sqlite::read_database(Path::new(&real));
             self.pseudonymize_db(&mut facts);
+            self.redact_db_text(&mut facts);
             if Path::new(&real) == loc.state_dir.join("state").join("openclaw.sqlite") {
                 self.state_db = facts.state.clone();
             }
@@ -881,6 +888,33 @@ impl Capturer<'_> {
                 alias(&self.redactor, p);
             }
         }
+    }
+
+    /// Free text of a state DB's facts with its secrets redacted: exec-approval patterns (command lines, which may
+    /// carry a token or an `Authorization:` header) and install-record specs (a tarball URL with a password, a
+    /// local path). What the checks read stays: the command word and its basename, a spec's `@version`.
+    fn redact_db_text(&mut self, facts: &mut sqlite::DatabaseFacts) {
+        let Some(state) = facts.state.as_mut() else {
+            return;
+        };
+        let r = &mut self.redactor;
+        let mut redact = |s: &mut String| {
+            if let Some(t) = r.redact_free_text(s) {
+                *s = t;
+            }
+        };
+        if let Some(ex) = state.exec_approvals.as_mut() {
+            ex.agents
+                .values_mut()
+                .flat_map(|a| a.allowlist.iter_mut())
+                .for_each(&mut redact);
+        }
+        state
+            .plugin_installs
+            .iter_mut()
+            .chain(state.hook_installs.iter_mut())
+            .filter_map(|rec| rec.spec.as_mut())
+            .for_each(&mut redact);
     }
 
     /// A directory and its direct entries (the credentials dir may live outside the state tree).

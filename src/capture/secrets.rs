@@ -86,7 +86,7 @@ pub(super) fn capture(c: &mut Capturer, loaded: &Loaded) -> Vec<SecretRefFact> {
             match outcome {
                 Outcome::Value(v) => {
                     fact.status = "resolved".into();
-                    fact.value = Some(c.redactor.secret(&v));
+                    fact.value = Some(c.redactor.secret_value(&v));
                 }
                 Outcome::Failed(m) => {
                     fact.status = "unresolved".into();

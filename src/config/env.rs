@@ -105,20 +105,25 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
     }
     let mut out = String::new();
     let mut secret: Option<Marker> = None;
+    // `out` with a SHAPE_SECRET char where each marker stands, and the markers in order (for the env bits).
+    let mut shape = String::new();
+    let mut markers: Vec<Marker> = Vec::new();
     let mut i = 0;
     while i < s.len() {
         let c = s[i..].chars().next().expect("in bounds");
         if c == '$' {
             match token_at(s, i) {
                 Some((Token::Escaped(name), end)) => {
-                    out.push_str(&format!("${{{name}}}"));
+                    let text = format!("${{{name}}}");
+                    out.push_str(&text);
+                    shape.push_str(&text);
                     i = end + 1;
                     continue;
                 }
                 Some((Token::Substitution(name), end)) => {
-                    match env.get(name).filter(|v| !v.is_empty()) {
-                        Some(v) => {
-                            if let Some(m) = Marker::parse(v) {
+                    let text = match env.get(name).filter(|v| !v.is_empty()) {
+                        Some(v) => match Marker::parse(v) {
+                            Some(m) => {
                                 // Keep the class only when the marker is the whole value.
                                 secret = Some(match secret {
                                     None => m,
@@ -126,14 +131,19 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
                                         class: u64::MAX - prev.class,
                                         len: prev.len + m.len,
                                         trim: prev.trim + m.len,
+                                        env: 0,
                                     },
                                 });
-                            } else {
-                                out.push_str(v);
+                                markers.push(m);
+                                shape.push(SHAPE_SECRET);
+                                ""
                             }
-                        }
-                        None => out.push_str(&s[i..=end]),
-                    }
+                            None => v.as_str(),
+                        },
+                        None => &s[i..=end],
+                    };
+                    out.push_str(text);
+                    shape.push_str(text);
                     i = end + 1;
                     continue;
                 }
@@ -141,22 +151,64 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
             }
         }
         out.push(c);
+        shape.push(c);
         i += c.len_utf8();
     }
     match secret {
         None => out,
-        Some(m) if out.is_empty() => m.to_string(),
+        Some(m) if out.is_empty() && markers.len() == 1 => m.to_string(),
         Some(m) => {
             // A secret embedded in text: a marker whose length covers both, in a class of its own.
-            let total = m.len + js_len(&out);
+            let (class, trim) = if out.is_empty() {
+                (m.class, m.trim)
+            } else {
+                (
+                    (u64::MAX / 2).wrapping_add(m.class),
+                    m.trim + js_len(js_trim(&out)),
+                )
+            };
             Marker {
-                class: u64::MAX / 2 + m.class,
-                len: total,
-                trim: m.trim + js_len(js_trim(&out)),
+                class,
+                len: m.len + js_len(&out),
+                trim,
+                env: joined_env_bits(&shape, &markers),
             }
             .to_string()
         }
     }
+}
+
+/// Stands for a substituted secret in the shape of a string (a char no config text has).
+const SHAPE_SECRET: char = '\u{1}';
+
+/// The [`Marker::env`] bits of text with secrets spliced in (`shape` as built by [`substitute`]): what
+/// [`super::secret::env_bits`] gives for the raw joined value, from the text and each secret's own bits.
+fn joined_env_bits(shape: &str, markers: &[Marker]) -> u8 {
+    use super::secret::{ENV_CLOSE, ENV_OPEN, ENV_REF};
+    let text: String = shape.chars().filter(|c| *c != SHAPE_SECRET).collect();
+    if !text.contains("${") && markers.iter().all(|m| m.env == 0) {
+        return 0;
+    }
+    let t = js_trim(shape);
+    let mut bits = 0;
+    if contains_env_reference(&text) || markers.iter().any(|m| m.env & ENV_REF != 0) {
+        bits |= ENV_REF;
+    }
+    let open = match (t.starts_with(SHAPE_SECRET), markers.first()) {
+        (true, Some(m)) => m.env & ENV_OPEN != 0,
+        _ => t.starts_with("${"),
+    };
+    let close = match (t.ends_with(SHAPE_SECRET), markers.last()) {
+        (true, Some(m)) => m.env & ENV_CLOSE != 0,
+        _ => t.ends_with('}'),
+    };
+    if open {
+        bits |= ENV_OPEN;
+    }
+    if close {
+        bits |= ENV_CLOSE;
+    }
+    bits
 }
 
 /// Substitute every string of a JSON tree.
@@ -295,6 +347,7 @@ mod tests {
             class: 3,
             len: 30,
             trim: 30,
+            env: 0,
         }
         .to_string();
         let e = env(&[("TOKEN", &m)]);
@@ -302,6 +355,37 @@ mod tests {
         let mixed = Marker::parse(&substitute("Bearer ${TOKEN}", &e)).unwrap();
         assert_eq!(mixed.len, 37);
         assert_ne!(mixed.class, 3);
+    }
+
+    #[test]
+    fn substituted_secrets_keep_what_the_template_tests_see() {
+        use crate::config::secret::{Marker, Str};
+        let m = |raw: &str, class| Marker::for_value(raw, class).to_string();
+        let e = env(&[
+            ("A", &m("x${S}y", 1)),
+            ("B", &m("${open", 2)),
+            ("C", &m("plain", 3)),
+        ]);
+        for (tpl, raw_joined) in [
+            ("${A}", "x${S}y"),
+            ("pre ${A}", "pre x${S}y"),
+            ("${B}}", "${open}"),
+            ("${B}-${C}", "${open-plain"),
+            ("${C}${MISSING}", "plain${MISSING}"),
+            ("${C}-${C}", "plain-plain"),
+        ] {
+            let out = substitute(tpl, &e);
+            let (got, want) = (Str::of(&out), Str::of(raw_joined));
+            assert!(got.is_secret(), "{tpl}");
+            assert_eq!(
+                (got.contains_env_reference(), got.looks_like_env_template()),
+                (
+                    want.contains_env_reference(),
+                    want.looks_like_env_template()
+                ),
+                "{tpl} -> {out}"
+            );
+        }
     }
 
     #[test]

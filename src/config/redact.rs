@@ -122,9 +122,20 @@ impl Redactor {
         changed.then_some(out)
     }
 
-    /// The form a secret value takes in the snapshot. Placeholders and `${VAR}` references are kept.
+    /// The form a secret written in a config text takes in the snapshot. Placeholders and `${VAR}` templates are
+    /// kept (the loader substitutes them from the environment, which is recorded redacted).
     pub fn secret(&mut self, value: &str) -> String {
-        if !self.enabled || is_placeholder(value) || contains_env_reference(value) {
+        if contains_env_reference(value) {
+            return value.to_string();
+        }
+        self.secret_value(value)
+    }
+
+    /// The form a resolved secret (an environment variable, a `.env` line, a SecretRef's result) takes in the
+    /// snapshot: a marker, whatever it contains. Such a value is never a template: nothing substitutes `${…}` in
+    /// it again, so a `${` in it is just part of the secret (the marker's `env` bits keep what the checks test).
+    pub fn secret_value(&mut self, value: &str) -> String {
+        if !self.enabled || is_placeholder(value) {
             return value.to_string();
         }
         let next = self.classes.len() as u64 + 1;
@@ -226,6 +237,11 @@ impl Redactor {
         if is_key_file_position(doc, keys) {
             return self.key_file(s);
         }
+        // Free text of non-config documents (exec approvals, install records, package.json scripts): secrets and
+        // phone numbers embedded in command lines, token by token.
+        if let Doc::Other | Doc::Package = doc {
+            return self.redact_free_text(s);
+        }
         self.alias_text(s)
     }
 
@@ -251,6 +267,99 @@ impl Redactor {
         (out != s).then_some(out)
     }
 
+    /// Free text (a command line in exec approvals, an install spec): each secret embedded in it replaced by its
+    /// marker in place, token by token, so the words around it (the command, its path, a version) stay as the
+    /// checks read them: credential-shaped tokens, the value after `Authorization:`, `Bearer`/`Basic`, a
+    /// secret-named flag or header (`--token x`, `--api-key=x`, `X-Api-Key: x`) or `-u user:`, and URL userinfo
+    /// passwords. Phone numbers (`+` and 7 to 15 digits) become pseudonyms; home paths take the alias. `None`:
+    /// nothing to change. `${…}` in a token is a shell variable, not a secret: kept.
+    pub fn redact_free_text(&mut self, s: &str) -> Option<String> {
+        if !self.enabled {
+            return self.alias_text(s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        // What the previous token said about this one.
+        let mut next = Next::Plain;
+        for (start, end) in word_spans(s) {
+            let word = &s[start..end];
+            let core_start = word.len() - word.trim_start_matches(QUOTES).len();
+            let core_end = word.trim_end_matches(QUOTES).len().max(core_start);
+            let core = &word[core_start..core_end];
+            let (from, replacement, then) = self.free_text_word(core, next);
+            next = then;
+            if let Some(r) = replacement {
+                out.push_str(&s[pos..start + core_start + from]);
+                out.push_str(&r);
+                pos = start + core_end;
+            }
+        }
+        out.push_str(&s[pos..]);
+        let out = self.alias_text(&out).unwrap_or(out);
+        (out != s).then_some(out)
+    }
+
+    /// One word of free text (quotes stripped): `(offset in the word where the replacement starts, replacement,
+    /// what the next word is)`.
+    fn free_text_word(&mut self, core: &str, next: Next) -> (usize, Option<String>, Next) {
+        let lower = core.to_ascii_lowercase();
+        if core.is_empty() {
+            return (0, None, next);
+        }
+        if matches!(lower.as_str(), "bearer" | "basic") {
+            return (0, None, Next::Secret);
+        }
+        match next {
+            Next::Secret => return (0, self.changed_secret(core), Next::Plain),
+            Next::UserPassword if core.contains(':') && !core.contains("://") => {
+                let colon = core.find(':').unwrap_or_default();
+                let r = self.changed_secret(&core[colon + 1..]);
+                return (colon + 1, r, Next::Plain);
+            }
+            Next::UserPassword | Next::Plain => {}
+        }
+        if looks_like_secret_value(core) || looks_like_marker(core) {
+            return (0, self.changed_secret(core), Next::Plain);
+        }
+        if matches!(core, "-u" | "--user") {
+            return (0, None, Next::UserPassword);
+        }
+        // `name=value`, `name:value`, `--name value`, `Header: value`.
+        if let Some(i) = core.find(['=', ':']) {
+            let (name, value) = (&core[..i], &core[i + 1..]);
+            if !value.starts_with("//") && is_secret_key(name.trim_start_matches('-')) {
+                let v = value.to_ascii_lowercase();
+                if value.is_empty() || v == "bearer" || v == "basic" {
+                    return (0, None, Next::Secret);
+                }
+                return (i + 1, self.changed_secret(value), Next::Plain);
+            }
+        } else if core.starts_with('-') && is_secret_key(core.trim_start_matches('-')) {
+            return (0, None, Next::Secret);
+        }
+        let url = redact_url_password(core, self);
+        let user = url_user_span(url.as_deref().unwrap_or(core));
+        if let Some((start, end)) = user {
+            let text = url.as_deref().unwrap_or(core);
+            let p = self.ids.entry(Context::Generic, &text[start..end]);
+            let r = format!("{}{p}{}", &text[..start], &text[end..]);
+            return (0, (r != core).then_some(r), Next::Plain);
+        }
+        if let Some(r) = url {
+            return (0, Some(r), Next::Plain);
+        }
+        if is_phone_number(core) {
+            let p = self.ids.entry(Context::Signal, core);
+            return (0, (p != core).then_some(p), Next::Plain);
+        }
+        (0, None, Next::Plain)
+    }
+
+    fn changed_secret(&mut self, value: &str) -> Option<String> {
+        let r = self.secret(value);
+        (r != value).then_some(r)
+    }
+
     /// The replacement for a string at `keys`, or `None` to keep it.
     pub fn redact_string(&mut self, keys: &[String], s: &str) -> Option<String> {
         if !self.enabled {
@@ -262,6 +371,55 @@ impl Redactor {
         }
         redact_url_password(s, self)
     }
+}
+
+/// What a word of free text says about the next one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Next {
+    Plain,
+    /// After `Bearer`, `Authorization:`, `--token`: the next word is a secret.
+    Secret,
+    /// After `-u` / `--user`: the next word is `user:password`.
+    UserPassword,
+}
+
+/// Characters stripped around a word of free text before it is judged (quotes, brackets, separators).
+const QUOTES: &[char] = &['\'', '"', '`', '(', ')', '[', ']', ',', ';'];
+
+/// Byte spans of the whitespace-separated words of `s`.
+fn word_spans(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                out.push((st, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, s.len()));
+    }
+    out
+}
+
+/// The byte span of the user name in a URL's userinfo (`scheme://USER[:password]@host`), when there is one.
+fn url_user_span(s: &str) -> Option<(usize, usize)> {
+    let start = s.find("://")? + 3;
+    let rest = &s[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let user = &userinfo[..userinfo.find(':').unwrap_or(userinfo.len())];
+    (!user.is_empty() && !user.contains("${")).then_some((start, start + user.len()))
+}
+
+/// `+` and 7 to 15 digits: an E.164 phone number.
+fn is_phone_number(s: &str) -> bool {
+    s.strip_prefix('+')
+        .is_some_and(|d| (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Keys whose values (strings, or lists of them) are identities wherever they are.
@@ -424,8 +582,6 @@ fn renamed_key_context(doc: &Doc, keys: &[String], key: &str) -> Option<Context>
     identity_key_context(doc, keys)
 }
 
-/// Environment variables a config text references (`${VAR}`), split by where: `(in secret positions, elsewhere)`.
-/// A reference under a secret key (or an `env`/`headers` object) makes the variable's value a secret.
 /// Where a `${VAR}` reference stands in an identity or host position of a config text mounted at `doc`: the
 /// variable's value is then an identity, pseudonymized in that position's terms (`None`: a host position).
 /// A value used whole (`"${OWNER}"`) and one spliced into a longer string (`"tg:${OWNER}"`) both count.
@@ -477,8 +633,12 @@ pub fn env_identity_positions(
     out
 }
 
+/// Environment variables a config text mounted at `doc` references (`${VAR}`), split by where: `(in secret
+/// positions, elsewhere)`. A reference under a secret key (or an `env`/`headers` object, also when that object is
+/// the include's mount point) makes the variable's value a secret.
 pub fn env_reference_positions(
     text: &str,
+    doc: &Doc,
 ) -> (
     std::collections::BTreeSet<String>,
     std::collections::BTreeSet<String>,
@@ -515,7 +675,11 @@ pub fn env_reference_positions(
     }
     let mut out = Default::default();
     if let Ok(root) = json5::parse(text) {
-        walk(&root, &mut Vec::new(), &mut out);
+        let mut keys = match doc {
+            Doc::Config(prefix) => prefix.clone(),
+            _ => Vec::new(),
+        };
+        walk(&root, &mut keys, &mut out);
     }
     out
 }
@@ -668,6 +832,7 @@ fn redact_url_password(s: &str, r: &mut Redactor) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::secret::Str;
     use super::*;
 
     #[test]
@@ -876,9 +1041,99 @@ mod tests {
     }
 
     #[test]
+    fn resolved_values_are_never_templates() {
+        let mut r = Redactor::new();
+        // A config text's template is kept; the same shape as a resolved value is a secret.
+        assert_eq!(r.secret("${GW_TOKEN}"), "${GW_TOKEN}");
+        let m = r.secret_value("Zq9${SALT}x7Lm2pW4rT8vY1nB6");
+        let marker = Marker::parse(&m).unwrap();
+        assert_eq!(
+            (marker.len, marker.env),
+            (27, super::super::secret::ENV_REF)
+        );
+        assert!(Str::of(&m).contains_env_reference());
+        assert!(!Str::of(&m).looks_like_env_template());
+        let whole = r.secret_value(" ${A} ");
+        assert!(Str::of(&whole).looks_like_env_template(), "{whole}");
+        // Plain secrets' markers say nothing about templates.
+        assert!(!r.secret_value("plainsecret").contains("env="));
+    }
+
+    #[test]
+    fn free_text_keeps_the_command_and_replaces_embedded_secrets() {
+        let mut r = pseudonymizing();
+        let cases = [
+            (
+                "curl -H 'Authorization: Bearer sk-proj-AAAAAAAAAAAAAAAAAAAA' https://api.example.com/v1",
+                "curl -H 'Authorization: Bearer <<clawprint:secret c=1 len=28 trim=28>>' https://api.example.com/v1",
+            ),
+            (
+                "curl -H Authorization:ghp_0123456789abcdef0123456789abcdef0123 https://x",
+                "curl -H Authorization:<<clawprint:secret c=2 len=40 trim=40>> https://x",
+            ),
+            (
+                "deploy --api-key=k3y0123 --token tok3n -u bob:hunter22 /home/alice/bin/x",
+                "deploy --api-key=<<clawprint:secret c=3 len=7 trim=7>> --token <<clawprint:secret c=4 len=5 trim=5>> -u bob:<<clawprint:secret c=5 len=8 trim=8>> /home/user/bin/x",
+            ),
+            (
+                "git clone https://bob:pa55w0rd@git.example/r.git",
+                "git clone https://user1:<<clawprint:secret c=6 len=8 trim=8>>@git.example/r.git",
+            ),
+            (
+                "signal-cli -u +15553332222 send -m hi +15556667777",
+                "signal-cli -u +10000000000 send -m hi +10000000001",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(r.redact_free_text(input).as_deref(), Some(want), "{input}");
+        }
+        // Nothing to change: kept (shell variables too).
+        for keep in [
+            "/usr/bin/python3",
+            "curl -H \"Authorization: Bearer ${TOKEN}\" x",
+            "a@1.2.3",
+        ] {
+            assert_eq!(r.redact_free_text(keep), None, "{keep}");
+        }
+        // The same token in another string is in the same class.
+        assert_eq!(
+            r.redact_free_text("x --token=tok3n").as_deref(),
+            Some("x --token=<<clawprint:secret c=4 len=5 trim=5>>")
+        );
+    }
+
+    #[test]
+    fn other_documents_get_free_text_redaction() {
+        let mut r = Redactor::new();
+        let text = r#"{"version":1,"agents":{"main":{"allowlist":[{"pattern":"/usr/bin/curl","lastUsedCommand":"curl -H 'Authorization: Bearer sk-proj-AAAAAAAAAAAAAAAAAAAA' x"}]}}}"#;
+        let out = r.redact_doc(text, &Doc::Other).unwrap();
+        assert!(!out.contains("sk-proj"), "{out}");
+        assert!(out.contains(r#""pattern":"/usr/bin/curl""#), "{out}");
+        // Config texts keep their free text (their secrets sit in secret positions).
+        let cfg = r#"{agents: {defaults: {model: "Bearer abc"}}}"#;
+        assert_eq!(r.redact_doc(cfg, &Doc::Config(Vec::new())).unwrap(), cfg);
+    }
+
+    #[test]
+    fn references_in_includes_are_judged_at_the_mount_point() {
+        let at = |k: &[&str]| Doc::Config(k.iter().map(|s| s.to_string()).collect());
+        let hdr = r#"{ "X-Api-Auth": "${CUSTOM_HDR}" }"#;
+        let (secret, plain) =
+            env_reference_positions(hdr, &at(&["models", "providers", "custom", "headers"]));
+        assert_eq!(secret.into_iter().collect::<Vec<_>>(), ["CUSTOM_HDR"]);
+        assert!(plain.is_empty());
+        let (secret, _) = env_reference_positions(r#"{ DEPLOY_KEY: "${SRC}" }"#, &at(&["env"]));
+        assert_eq!(secret.into_iter().collect::<Vec<_>>(), ["SRC"]);
+        // Unmounted, the same text looks like a plain setting.
+        let (secret, plain) = env_reference_positions(hdr, &Doc::Config(Vec::new()));
+        assert!(secret.is_empty() && plain.len() == 1);
+    }
+
+    #[test]
     fn env_values_stay_plain_only_as_short_settings_or_paths() {
         let (secret, plain) = env_reference_positions(
             r#"{gateway: {bind: "${B}", auth: {token: "${T}"}}, env: {X: "${E}"}, a: "${B2}-${T}"}"#,
+            &Doc::Config(Vec::new()),
         );
         assert_eq!(secret.into_iter().collect::<Vec<_>>(), ["E", "T"]);
         assert_eq!(plain.into_iter().collect::<Vec<_>>(), ["B", "B2", "T"]);

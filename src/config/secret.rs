@@ -6,6 +6,10 @@
 //! and `${VAR}` templates carry no secret and stay as they are. Checks never look at a string directly where a
 //! secret may sit: they go through [`Str`], which answers the same questions for a raw value and for a marker, so
 //! `audit(redacted) == audit(raw)`.
+//!
+//! A resolved value (an environment variable, a `.env` line, a SecretRef's result) is never a template, even when
+//! it contains `${…}`: it is redacted like any other secret, and its marker says ` env=N` (bits [`ENV_REF`],
+//! [`ENV_OPEN`], [`ENV_CLOSE`]) so the checks' template tests still answer as they do for the raw value.
 
 use std::fmt;
 
@@ -19,15 +23,48 @@ pub struct Marker {
     pub len: u64,
     /// Length after trimming whitespace.
     pub trim: u64,
+    /// What the template tests see in the value ([`ENV_REF`] | [`ENV_OPEN`] | [`ENV_CLOSE`]); written only for a
+    /// value that contains `${`, so it says nothing about any other secret.
+    pub env: u8,
+}
+
+/// The value contains a `${NAME}` reference.
+pub const ENV_REF: u8 = 1;
+/// The trimmed value starts with `${`.
+pub const ENV_OPEN: u8 = 2;
+/// The trimmed value ends with `}`.
+pub const ENV_CLOSE: u8 = 4;
+
+/// The [`Marker::env`] bits of a raw value.
+pub fn env_bits(value: &str) -> u8 {
+    if !value.contains("${") {
+        return 0;
+    }
+    let t = js_trim(value);
+    let mut bits = 0;
+    if super::env::contains_env_reference(value) {
+        bits |= ENV_REF;
+    }
+    if t.starts_with("${") {
+        bits |= ENV_OPEN;
+    }
+    if t.ends_with('}') {
+        bits |= ENV_CLOSE;
+    }
+    bits
 }
 
 impl fmt::Display for Marker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{PREFIX}c={} len={} trim={}{SUFFIX}",
+            "{PREFIX}c={} len={} trim={}",
             self.class, self.len, self.trim
-        )
+        )?;
+        if self.env != 0 {
+            write!(f, " env={}", self.env)?;
+        }
+        f.write_str(SUFFIX)
     }
 }
 
@@ -37,6 +74,7 @@ impl Marker {
         let mut class = None;
         let mut len = None;
         let mut trim = None;
+        let mut env = None;
         for part in body.split(' ') {
             let (k, v) = part.split_once('=')?;
             let v: u64 = v.parse().ok()?;
@@ -44,6 +82,7 @@ impl Marker {
                 "c" => class = Some(v),
                 "len" => len = Some(v),
                 "trim" => trim = Some(v),
+                "env" if env.is_none() && (1..8).contains(&v) => env = Some(v as u8),
                 _ => return None,
             }
         }
@@ -51,6 +90,7 @@ impl Marker {
             class: class?,
             len: len?,
             trim: trim?,
+            env: env.unwrap_or(0),
         })
     }
 
@@ -60,6 +100,7 @@ impl Marker {
             class,
             len: js_len(value),
             trim: js_len(js_trim(value)),
+            env: env_bits(value),
         }
     }
 }
@@ -154,7 +195,15 @@ impl<'a> Str<'a> {
                 let t = js_trim(s);
                 t.starts_with("${") && t.ends_with('}')
             }
-            Str::Secret(_) => false,
+            Str::Secret(m) => m.env & (ENV_OPEN | ENV_CLOSE) == ENV_OPEN | ENV_CLOSE,
+        }
+    }
+
+    /// Does the value contain a `${NAME}` reference (a resolved secret may, and is then unusable as one)?
+    pub fn contains_env_reference(&self) -> bool {
+        match self {
+            Str::Plain(s) => super::env::contains_env_reference(s),
+            Str::Secret(m) => m.env & ENV_REF != 0,
         }
     }
 }
@@ -171,10 +220,24 @@ mod tests {
             Marker {
                 class: 7,
                 len: 7,
-                trim: 3
+                trim: 3,
+                env: 0
             }
         );
         assert_eq!(Marker::parse(&m.to_string()), Some(m));
+    }
+
+    #[test]
+    fn env_bits_round_trip_only_for_values_with_templates() {
+        let m = Marker::for_value(" ${A} ", 2);
+        assert_eq!(m.env, ENV_REF | ENV_OPEN | ENV_CLOSE);
+        assert!(m.to_string().ends_with(" env=7>>"));
+        assert_eq!(Marker::parse(&m.to_string()), Some(m));
+        assert_eq!(Marker::for_value("abc}", 1).env, 0);
+        assert_eq!(
+            Marker::parse("<<clawprint:secret c=1 len=1 trim=1 env=8>>"),
+            None
+        );
     }
 
     #[test]

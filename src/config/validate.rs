@@ -2006,6 +2006,7 @@ mod tests {
             class: 1,
             len: 0,
             trim: 0,
+            env: 0,
         }
         .to_string();
         assert_eq!(

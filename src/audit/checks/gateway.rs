@@ -5,7 +5,6 @@ use serde_json::Value;
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef, Family};
-use crate::config::env::contains_env_reference;
 use crate::config::secret::{js_trim, Str};
 use crate::config::secret_ref;
 
@@ -106,10 +105,8 @@ fn resolved_secret<'a>(ctx: &'a Ctx, path: &str) -> Option<Str<'a>> {
     if s.is_blank() {
         return None;
     }
-    if let Str::Plain(p) = s {
-        if contains_env_reference(p) {
-            return None;
-        }
+    if s.contains_env_reference() {
+        return None;
     }
     Some(s)
 }

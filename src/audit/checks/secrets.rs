@@ -8,7 +8,6 @@ use serde_json::Value;
 use crate::audit::context::Ctx;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::registry::{Area, CheckDef};
-use crate::config::env::contains_env_reference;
 use crate::config::secret::Str;
 use crate::config::secret_ref::{self, Target};
 use crate::snapshot::SecretRefFact;
@@ -458,8 +457,7 @@ fn gateway_credential_error(
                 Input {
                     configured: configured(v, d),
                     value,
-                    template: value
-                        && matches!(plain, Some(Str::Plain(p)) if contains_env_reference(p)),
+                    template: value && plain.is_some_and(|p| p.contains_env_reference()),
                     unresolved_ref: false,
                 }
             }
