@@ -400,7 +400,7 @@ impl Redactor {
                 continue;
             };
             let r = if self.enabled && self.whole_secret(keys, s) {
-                state = FreeState::default();
+                state.next = Next::Plain;
                 let r = self.secret(s);
                 (r != *s).then_some(r)
             } else {
@@ -526,7 +526,8 @@ impl Redactor {
                 }
             }
         }
-        if !s.contains(char::is_whitespace) {
+        // Only in a URL: `?` and `#` mean other things in other text (a regex, a channel name).
+        if s.contains("://") && !s.contains(char::is_whitespace) {
             if let Some(q) = s.find(['?', '#']) {
                 let mut at = q + 1;
                 for param in s[q + 1..].split(['&', ';', '#', '?']) {
@@ -1535,8 +1536,8 @@ mod tests {
                 "KEY='<<clawprint:secret c=3 len=3 trim=3>>' x",
             ),
             (
-                "curl x?sig=S1&a=1",
-                "curl x?sig=<<clawprint:secret c=4 len=2 trim=2>>&a=1",
+                "curl https://h/x?sig=S1&a=1",
+                "curl https://h/x?sig=<<clawprint:secret c=4 len=2 trim=2>>&a=1",
             ),
         ] {
             assert_eq!(
