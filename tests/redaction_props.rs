@@ -19,6 +19,9 @@ struct GenHost {
     env_var: String,
     dotenv_token: Option<String>,
     token_via_template: bool,
+    /// The hooks token written as literal text around `${HOOK_SFX}` (set in `.env` to the rest: `Some(true)`,
+    /// unset: `Some(false)`).
+    splice_hooks: Option<bool>,
 }
 
 fn secret() -> impl Strategy<Value = String> {
@@ -42,6 +45,7 @@ fn host() -> impl Strategy<Value = GenHost> {
         secret(),
         proptest::option::of(secret()),
         any::<bool>(),
+        proptest::option::of(any::<bool>()),
     )
         .prop_map(
             |(
@@ -54,6 +58,7 @@ fn host() -> impl Strategy<Value = GenHost> {
                 env_var,
                 dotenv_token,
                 tpl,
+                splice_hooks,
             )| GenHost {
                 bind,
                 mode,
@@ -64,6 +69,7 @@ fn host() -> impl Strategy<Value = GenHost> {
                 env_var,
                 dotenv_token,
                 token_via_template: tpl,
+                splice_hooks,
             },
         )
 }
@@ -97,7 +103,17 @@ fn lay_out(h: &GenHost) -> tempfile::TempDir {
         "channels": {"telegram": {"botToken": h.bot_token}},
         "env": {"vars": {"SOME_PROVIDER_KEY": h.env_var}},
     });
+    let mut hook_sfx = None;
     if let Some(t) = hooks_token {
+        let t = match h.splice_hooks {
+            // (A spliced value equal to a plain one is a known limit: joined markers get a class of their own.)
+            Some(set) if !h.reuse_token_for_hooks => {
+                let (head, tail) = t.split_at(t.len() / 2);
+                hook_sfx = set.then(|| tail.to_string());
+                format!("{head}${{HOOK_SFX}}")
+            }
+            _ => t,
+        };
         cfg["hooks"] = serde_json::json!({"enabled": true, "token": t});
     }
     // JSON5 with a comment, so the redacted text keeps non-JSON syntax.
@@ -112,6 +128,9 @@ fn lay_out(h: &GenHost) -> tempfile::TempDir {
     }
     if let Some(t) = &h.dotenv_token {
         dotenv.push_str(&format!("OPENCLAW_GATEWAY_PASSWORD={t}\n"));
+    }
+    if let Some(t) = hook_sfx {
+        dotenv.push_str(&format!("HOOK_SFX={t}\n"));
     }
     if !dotenv.is_empty() {
         fs::write(dir.join(".env"), dotenv).unwrap();
@@ -138,6 +157,10 @@ proptest! {
         }
         let mut secrets = vec![h.gateway_token.clone(), h.bot_token.clone(), h.env_var.clone()];
         secrets.extend(h.hooks_token.clone());
+        // A spliced hooks token's literal half is in the config text itself.
+        if let (Some(t), Some(_), false) = (&h.hooks_token, h.splice_hooks, h.reuse_token_for_hooks) {
+            secrets.push(t[..t.len() / 2].to_string());
+        }
         secrets.extend(h.dotenv_token.clone());
         for s in &secrets {
             prop_assert!(!contains(&content, s.as_bytes()), "secret {} in snapshot content", s);

@@ -320,3 +320,267 @@ fn exec_approvals_file_command_lines_are_redacted() {
         "{blob}"
     );
 }
+
+// Round 2 of the review: items 1, 3–7, 12 and 13 of its report.
+
+/// The blobs of a default-mode capture, as text.
+fn blobs(h: &TestHost) -> Vec<String> {
+    let snap = capture::capture(&h.spec, &CaptureOptions::default()).unwrap();
+    snap.blobs
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect()
+}
+
+fn blob_with(h: &TestHost, needle: &str) -> String {
+    blobs(h)
+        .into_iter()
+        .find(|t| t.contains(needle))
+        .unwrap_or_else(|| panic!("no blob with {needle}"))
+}
+
+/// Round 2, item 1: literal text around a `${VAR}` in a secret position is part of the secret (the reference
+/// stays for the loader); whether the variable is set or not, the checks measure and compare the same value.
+#[test]
+fn literal_text_around_references_is_secret() {
+    let mut h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "lan", auth: { mode: "token", token: "GWPFXLITERAL_${HOOK_SFX}" } },
+  hooks: { enabled: true, token: "GWPFXLITERAL_${HOOK_SFX}" },
+  channels: { telegram: { botToken: "PFX_LITERALSECRET_${TG_SUFFIX}" } },
+  models: { providers: { custom: { baseUrl: "https://llm.example/v1", models: [], headers: { "X-Key": "HDRLIT${UNSET_SFX}" } } } },
+}"#,
+    );
+    h.write(
+        ".openclaw/exec-approvals.json",
+        r#"{"version": 1, "agents": {"main": {"allowlist": [
+  {"pattern": "node", "lastUsedCommand": "node deploy.js --token FREELITERAL${DEPLOY_SFX}"}
+]}}}"#,
+    );
+    h.env("TG_SUFFIX", "Qz1suffixvalue");
+    h.env("HOOK_SFX", "q");
+    let (a, _) = h.check(&[
+        "LITERALSECRET",
+        "GWPFXLITERAL",
+        "HDRLIT",
+        "FREELITERAL",
+        "Qz1suffixvalue",
+    ]);
+    // Equal spliced values are still equal, and still short.
+    let ids = ids(&a);
+    assert!(ids.contains(&"hooks.token_reuse_gateway_token"), "{ids:?}");
+    assert!(ids.contains(&"hooks.token_too_short"), "{ids:?}");
+    // The references survive, for the loader.
+    let cfg = blob_with(&h, "botToken");
+    assert!(cfg.contains(">>${TG_SUFFIX}\""), "{cfg}");
+    assert!(cfg.contains(">>${UNSET_SFX}\""), "{cfg}");
+    let approvals = blob_with(&h, "lastUsedCommand");
+    assert!(approvals.contains(">>${DEPLOY_SFX}"), "{approvals}");
+}
+
+/// Round 2, item 3: numbers in secret positions become other numbers of the same length (equal ones equal), so
+/// the validator and the checks see the same types and lengths; numeric settings under token-ish keys stay.
+#[test]
+fn numbers_in_secret_positions_are_pseudonymized() {
+    let h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "lan", auth: { mode: "password", password: 84726193551 } },
+  hooks: { enabled: true, token: 31415926535897932384 },
+  channels: { telegram: { botToken: 27182818284590452353 } },
+  agents: { defaults: { compaction: { reserveTokensFloor: 20011 } } },
+}"#,
+    );
+    let (a, _) = h.check(&[
+        "84726193551",
+        "31415926535897932384",
+        "27182818284590452353",
+    ]);
+    assert!(!a.findings.is_empty());
+    let cfg = blob_with(&h, "reserveTokensFloor");
+    let v = clawprint::config::json5::parse(&cfg).unwrap().to_json();
+    let pw = &v["gateway"]["auth"]["password"];
+    assert!(pw.is_number() && pw.to_string().len() == 11, "{cfg}");
+    assert!(v["hooks"]["token"].is_number(), "{cfg}");
+    assert!(cfg.contains("reserveTokensFloor: 20011"), "{cfg}");
+}
+
+/// Round 2, item 4: URL query tokens keep their name and get a marker; `user:password@` loses both; a
+/// reference in a query token is a secret variable (not recorded plain in the environment table).
+#[test]
+fn url_query_tokens_and_userinfo_are_redacted() {
+    let mut h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "loopback", auth: { token: "0123456789abcdef0123456789abcdef" } },
+  browser: { cdpUrl: "wss://chrome.browserless.io?token=QRYTOKEN0123456789abcdef&stealth=true" },
+  models: { providers: {
+    custom: { baseUrl: "https://BASEUSER:BASEPASS123@api.example.com/v1?api_key=BASEQRYKEY987654", api: "openai-completions", models: [] },
+    other: { baseUrl: "https://api.other.example/v1?key=${QRY_KEY}", api: "openai-completions", models: [] },
+  } },
+}"#,
+    );
+    h.env("QRY_KEY", "qk5short");
+    h.check(&[
+        "QRYTOKEN0123456789abcdef",
+        "BASEUSER",
+        "BASEPASS123",
+        "BASEQRYKEY987654",
+        "qk5short",
+    ]);
+    let cfg = blob_with(&h, "cdpUrl");
+    assert!(
+        cfg.contains("wss://chrome.browserless.io?token=<<clawprint:secret c=")
+            && cfg.contains(">>&stealth=true"),
+        "{cfg}"
+    );
+    assert!(
+        cfg.contains("@api.example.com/v1?api_key=<<clawprint:secret"),
+        "{cfg}"
+    );
+}
+
+/// Round 2, item 5: Google Chat's service account as an inline JSON string is a secret.
+#[test]
+fn inline_service_account_json_is_redacted() {
+    let h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  channels: { googlechat: { serviceAccount: "{\"type\":\"service_account\",\"client_email\":\"bot@proj-alice.iam.gserviceaccount.com\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nGCPRIVKEYDATA\\n-----END PRIVATE KEY-----\\n\"}" } },
+}"#,
+    );
+    h.check(&["GCPRIVKEYDATA", "proj-alice", "client_email"]);
+}
+
+/// Round 2, item 6: command arguments in the config (an exec SecretRef provider's, a plugin's, an MCP-style
+/// `command` + `args`) are redacted as command lines, a flag's value being the next element.
+#[test]
+fn command_arguments_in_the_config_are_redacted() {
+    let mut h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "loopback", auth: { token: { source: "exec", provider: "op", id: "gw" } } },
+  secrets: { providers: {
+    op: { source: "exec", command: "/usr/bin/op", args: ["read", "--token", "EXECARGTOKEN123456", "--key=${ARG_KEY}"] },
+  } },
+  plugins: { entries: { mcpish: { config: {
+    args: ["--api-key", "ARGSECRET0001", "GITHUB_TOKEN=ghp_ARGGHP0123456789abcdef", "--verbose"],
+    servers: { ssh: { command: "sshpass", args: ["-p", "SSHARGPASS42", "ssh", "host"] } },
+  } } } },
+}"#,
+    );
+    h.env("ARG_KEY", "ak7short");
+    h.check(&[
+        "EXECARGTOKEN123456",
+        "ARGSECRET0001",
+        "ARGGHP0123456789abcdef",
+        "SSHARGPASS42",
+        "ak7short",
+    ]);
+    let cfg = blob_with(&h, "mcpish");
+    for kept in [
+        r#""--api-key", "<<clawprint:secret"#,
+        r#""GITHUB_TOKEN=<<clawprint:secret"#,
+        r#""--verbose""#,
+        r#"["-p", "<<clawprint:secret"#,
+        r#""--key=${ARG_KEY}""#,
+    ] {
+        assert!(cfg.contains(kept), "{kept} in {cfg}");
+    }
+}
+
+/// Round 2, item 7: free-text gaps: query tokens, presigned URLs, `sshpass -p`, `mysql -pPW`, and a quoted value
+/// after `KEY=` (the marker replaces the value only, its length is the value's).
+#[test]
+fn free_text_query_tokens_and_password_flags_are_redacted() {
+    let h = TestHost::new();
+    h.write(".openclaw/openclaw.json", "{}");
+    h.write(
+        ".openclaw/exec-approvals.json",
+        r#"{"version": 1, "agents": {"main": {"allowlist": [
+  {"pattern": "/usr/bin/curl", "lastUsedCommand": "curl https://api.example.com/v1/x?access_token=QUERYTOK12345678&u=1"},
+  {"pattern": "/usr/bin/curl", "lastUsedCommand": "curl 'https://b.s3.example/o?X-Amz-Signature=AMZSIG0123abcd&token=AMZTOK0123abcd'"},
+  {"pattern": "/usr/bin/sshpass", "lastUsedCommand": "sshpass -p SSHPASSPW99 ssh host"},
+  {"pattern": "/usr/bin/mysql", "lastUsedCommand": "mysql -uroot -pMYSQLPW777 db"},
+  {"pattern": "/usr/bin/env", "lastUsedCommand": "OPENAI_API_KEY=\"sk-quotedsecret012345\" node x.js"}
+]}}}"#,
+    );
+    h.check(&[
+        "QUERYTOK12345678",
+        "AMZSIG0123abcd",
+        "AMZTOK0123abcd",
+        "SSHPASSPW99",
+        "MYSQLPW777",
+        "quotedsecret012345",
+    ]);
+    let blob = blob_with(&h, "lastUsedCommand");
+    for kept in [
+        "x?access_token=<<clawprint:secret",
+        ">>&u=1",
+        "sshpass -p <<clawprint:secret",
+        "mysql -uroot -p<<clawprint:secret",
+        r#"OPENAI_API_KEY=\"<<clawprint:secret c=6 len=21 trim=21>>\" node x.js"#,
+    ] {
+        assert!(blob.contains(kept), "{kept} in {blob}");
+    }
+}
+
+/// Round 2, item 12: an include mounted at two places is judged at both: its values under an `env` mount are
+/// secrets, and so are the variables it references there.
+#[test]
+fn include_mounted_twice_is_judged_at_every_mount() {
+    let mut h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "loopback", auth: { token: "0123456789abcdef0123456789abcdef" } },
+  skills: { entries: { a: { config: { $include: "./shared.json5" } }, b: { env: { $include: "./shared.json5" } } } },
+}"#,
+    );
+    h.write(
+        ".openclaw/shared.json5",
+        r#"{ MYSERVICE_KEYVAL: "SHAREDSECRETVALUE1", ALICE_CHAT: "${ALICEREF}" }"#,
+    );
+    h.env("ALICEREF", "aliceref7");
+    h.check(&["SHAREDSECRETVALUE1", "aliceref7"]);
+}
+
+/// Round 2, item 13: an `$include` under `env` or `headers` stays a path, so the snapshot still loads it.
+#[test]
+fn include_paths_are_never_redacted() {
+    let h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  env: { $include: "./env.json5" },
+  gateway: { mode: "local", bind: "${GW_BIND}", auth: { token: "0123456789abcdef0123456789abcdef" } },
+  models: { providers: { custom: { baseUrl: "https://llm.example/v1", models: [], headers: { $include: ["./hdr.json5"] } } } },
+}"#,
+    );
+    h.write(".openclaw/env.json5", r#"{ vars: { GW_BIND: "lan" } }"#);
+    h.write(
+        ".openclaw/hdr.json5",
+        r#"{ "X-Api-Key": "HDRINCSECRET01" }"#,
+    );
+    let (a, _) = h.check(&["HDRINCSECRET01"]);
+    // `bind: lan` read through the include: the gateway is exposed.
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.check_id.starts_with("gateway.")),
+        "{:?}",
+        ids(&a)
+    );
+    let cfg = blob_with(&h, "GW_BIND");
+    assert!(
+        cfg.contains(r#"env: { $include: "./env.json5" }"#)
+            && cfg.contains(r#"headers: { $include: ["./hdr.json5"] }"#),
+        "{cfg}"
+    );
+}

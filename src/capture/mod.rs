@@ -600,8 +600,9 @@ impl Capturer<'_> {
         texts.extend(config_text.as_deref().map(|t| (t, Doc::Config(Vec::new()))));
         for (path, t) in &includes.texts {
             if let Some(t) = t {
-                let mount = mounts.get(path).cloned().unwrap_or_default();
-                texts.push((t, Doc::Config(mount)));
+                for mount in mounts.get(path).map_or(&[][..], Vec::as_slice) {
+                    texts.push((t, Doc::Config(mount.clone())));
+                }
             }
         }
         let (mut secret_vars, mut plain_vars) = (BTreeSet::new(), BTreeSet::new());
@@ -624,7 +625,7 @@ impl Capturer<'_> {
             }
             for d in &includes.order {
                 if let Some(Some(t)) = includes.texts.get(&d.path) {
-                    let doc = Doc::Config(mounts.get(&d.path).cloned().unwrap_or_default());
+                    let doc = Doc::Config(first_mount(&mounts, &d.path));
                     for (k, v) in crate::config::redact::env_identity_positions(t, &doc) {
                         ids.entry(k).or_insert(v);
                     }
@@ -675,11 +676,11 @@ impl Capturer<'_> {
             }
         }
         for d in &includes.order {
-            let doc = Doc::Config(mounts.get(&d.path).cloned().unwrap_or_default());
+            let at = mounts.get(&d.path).map_or(&[][..], Vec::as_slice);
             let blob = match includes.texts.get(&d.path).cloned().flatten() {
                 Some(t) => self
                     .redactor
-                    .redact_doc(&t, &doc)
+                    .redact_include(&t, at)
                     .map(|r| Snapshot::add_blob(&mut self.blobs, r.into_bytes())),
                 None => None,
             };
@@ -1019,19 +1020,31 @@ impl Capturer<'_> {
     }
 }
 
-/// Where each include's content lands in the config: the key path of its `$include` (in the including file,
-/// after that file's own mount). An include mounted twice keeps its first mount (discovery order).
+/// The first place an include is mounted at (where its identities are read), the config's root if none.
+fn first_mount(mounts: &BTreeMap<String, Vec<Vec<String>>>, path: &str) -> Vec<String> {
+    mounts
+        .get(path)
+        .and_then(|m| m.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Most mounts recorded for one include (a graph of includes each including the next twice grows fast).
+const MAX_MOUNTS: usize = 64;
+
+/// Where each include's content lands in the config: the key paths of its `$include`s (in the including file,
+/// after that file's own mounts), in discovery order. An include mounted at several places is judged at each.
 fn include_mounts(
     raw: &Value,
     config_path: &str,
     includes: &HostIncludes,
-) -> BTreeMap<String, Vec<String>> {
+) -> BTreeMap<String, Vec<Vec<String>>> {
     fn walk(
         v: &Value,
         base: &str,
         keys: &mut Vec<String>,
         includes: &HostIncludes,
-        out: &mut BTreeMap<String, Vec<String>>,
+        out: &mut BTreeMap<String, Vec<Vec<String>>>,
         depth: usize,
     ) {
         match v {
@@ -1045,10 +1058,11 @@ fn include_mounts(
                         };
                         for r in raws {
                             let path = load::resolve(&load::dirname(base), r);
-                            if out.contains_key(&path) || depth > 10 {
+                            let seen = out.entry(path.clone()).or_default();
+                            if seen.contains(keys) || seen.len() >= MAX_MOUNTS || depth > 10 {
                                 continue;
                             }
-                            out.insert(path.clone(), keys.clone());
+                            seen.push(keys.clone());
                             let text = includes.text(&path);
                             if let Some(Ok(node)) = text.as_deref().map(json5::parse) {
                                 walk(&node.to_json(), &path, keys, includes, out, depth + 1);

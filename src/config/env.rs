@@ -96,13 +96,75 @@ pub fn env_references(s: &str) -> Vec<String> {
     out
 }
 
+/// A string split into its `${NAME}` references (`true`, as written) and the literal runs around them (`false`,
+/// as the loader leaves them: `$${NAME}` becomes `${NAME}`).
+pub fn split_references(s: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        match token_at(s, i) {
+            Some((Token::Escaped(name), end)) => {
+                literal.push_str(&format!("${{{name}}}"));
+                i = end + 1;
+            }
+            Some((Token::Substitution(_), end)) => {
+                if !literal.is_empty() {
+                    out.push((false, std::mem::take(&mut literal)));
+                }
+                out.push((true, s[i..=end].to_string()));
+                i = end + 1;
+            }
+            None => {
+                let c = s[i..].chars().next().expect("in bounds");
+                literal.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    if !literal.is_empty() {
+        out.push((false, literal));
+    }
+    out
+}
+
+/// Is `s` secret text spliced with references as redaction writes it (`<<marker>>${NAME}`: markers, references
+/// and blanks only, at least one marker)? Its markers then count like substituted secrets.
+fn is_spliced_secret(s: &str) -> bool {
+    let mut rest = s;
+    let mut markers = 0;
+    while !rest.is_empty() {
+        if rest.starts_with(super::secret::PREFIX) {
+            let Some(end) = rest.find(">>") else {
+                return false;
+            };
+            if Marker::parse(&rest[..end + 2]).is_none() {
+                return false;
+            }
+            markers += 1;
+            rest = &rest[end + 2..];
+        } else if let Some((Token::Substitution(_), end)) = token_at(rest, 0) {
+            rest = &rest[end + 1..];
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            if !super::secret::is_js_whitespace(c) {
+                return false;
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    markers > 0
+}
+
 /// Substitute `${NAME}` in one string. Missing or empty variables leave the reference as it is (OpenClaw's
 /// audit loads the config with `onMissing` set, so it warns instead of failing). When a substituted value is a
-/// secret marker, the result is a marker too: the whole string stands for a secret.
+/// secret marker, the result is a marker too: the whole string stands for a secret. So it is for the markers of
+/// secret text written around references (`"<<marker>>${SUFFIX}"`, see [`is_spliced_secret`]).
 pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
     if !s.contains('$') {
         return s.to_string();
     }
+    let spliced = is_spliced_secret(s);
     let mut out = String::new();
     let mut secret: Option<Marker> = None;
     // `out` with a SHAPE_SECRET char where each marker stands, and the markers in order (for the env bits).
@@ -111,6 +173,15 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
     let mut i = 0;
     while i < s.len() {
         let c = s[i..].chars().next().expect("in bounds");
+        if spliced && s[i..].starts_with(super::secret::PREFIX) {
+            let end = i + s[i..].find(">>").expect("checked") + 2;
+            let m = Marker::parse(&s[i..end]).expect("checked");
+            secret = Some(join(secret, m));
+            markers.push(m);
+            shape.push(SHAPE_SECRET);
+            i = end;
+            continue;
+        }
         if c == '$' {
             match token_at(s, i) {
                 Some((Token::Escaped(name), end)) => {
@@ -124,16 +195,7 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
                     let text = match env.get(name).filter(|v| !v.is_empty()) {
                         Some(v) => match Marker::parse(v) {
                             Some(m) => {
-                                // Keep the class only when the marker is the whole value.
-                                secret = Some(match secret {
-                                    None => m,
-                                    Some(prev) => Marker {
-                                        class: u64::MAX - prev.class,
-                                        len: prev.len + m.len,
-                                        trim: prev.trim + m.len,
-                                        env: 0,
-                                    },
-                                });
+                                secret = Some(join(secret, m));
                                 markers.push(m);
                                 shape.push(SHAPE_SECRET);
                                 ""
@@ -175,6 +237,20 @@ pub fn substitute(s: &str, env: &BTreeMap<String, String>) -> String {
             }
             .to_string()
         }
+    }
+}
+
+/// Secrets joined in a string: the class is kept only when the marker is the whole value; joined ones get a class
+/// from the classes of all their parts (`a${X}` and `a${Y}` differ as the raw values do).
+fn join(prev: Option<Marker>, m: Marker) -> Marker {
+    match prev {
+        None => m,
+        Some(prev) => Marker {
+            class: u64::MAX - prev.class.wrapping_mul(1_000_003).wrapping_add(m.class),
+            len: prev.len + m.len,
+            trim: prev.trim + m.len,
+            env: 0,
+        },
     }
 }
 

@@ -5,12 +5,12 @@
 //! same way for the same host. Texts are rewritten by byte span: comments, key order and layout survive, only the
 //! secret literals change.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::identity::{Context, Pseudonymizer};
 use super::json5::{self, Node, Value};
 use super::secret::{is_placeholder, js_trim, looks_like_marker, Marker};
-use crate::config::env::contains_env_reference;
+use crate::config::env::{contains_env_reference, env_references, split_references};
 
 #[derive(Debug, Default)]
 pub struct Redactor {
@@ -24,6 +24,12 @@ pub struct Redactor {
     /// its realpath, `$HOME` when `OPENCLAW_HOME` points elsewhere) are recorded under their alias, in the texts
     /// as in every path of the capture.
     home: Vec<(String, String)>,
+    /// Variables referenced where a secret stands (every `${NAME}` that went through [`Self::secret`]).
+    secret_refs: BTreeSet<String>,
+    /// While an include mounted at several places is redacted: the length of its first mount (the key path it is
+    /// read at) and its other mounts, where its secret positions are judged too.
+    mount_len: usize,
+    other_mounts: Vec<Vec<String>>,
 }
 
 /// What kind of JSON5 document a text is: where its identities are.
@@ -122,13 +128,106 @@ impl Redactor {
         changed.then_some(out)
     }
 
-    /// The form a secret written in a config text takes in the snapshot. Placeholders and `${VAR}` templates are
-    /// kept (the loader substitutes them from the environment, which is recorded redacted).
+    /// The form a secret written in a config text takes in the snapshot. Placeholders and `${VAR}` references are
+    /// kept (the loader substitutes them from the environment, which is recorded redacted); literal text around a
+    /// reference (`PFX_${SUFFIX}`) is part of the secret: each run becomes a marker, and the loader joins markers
+    /// and substituted values into one (`env::substitute`).
     pub fn secret(&mut self, value: &str) -> String {
-        if contains_env_reference(value) {
+        if !contains_env_reference(value) {
+            return self.secret_value(value);
+        }
+        self.secret_refs.extend(env_references(value));
+        if !self.enabled {
             return value.to_string();
         }
-        self.secret_value(value)
+        split_references(value)
+            .into_iter()
+            .map(|(reference, text)| {
+                if reference {
+                    text
+                } else {
+                    self.secret_value(&text)
+                }
+            })
+            .collect()
+    }
+
+    /// A number in a secret position (`password: 84726193551`): its digits replaced by digits of the same count
+    /// that name its class, sign, point, exponent and `0x` kept, so it stays a number (the checks and the
+    /// validator see the same type and length) and equal numbers stay equal. `None`: no digit to replace.
+    fn secret_number(&mut self, raw: &str) -> Option<String> {
+        if !self.enabled {
+            return None;
+        }
+        let t = raw.trim();
+        let body = t.trim_start_matches(['+', '-']);
+        let hex = body.starts_with("0x") || body.starts_with("0X");
+        let start = t.len() - body.len() + if hex { 2 } else { 0 };
+        let end = if hex {
+            t.len()
+        } else {
+            t.find(['e', 'E']).unwrap_or(t.len())
+        };
+        let n = t[start..end].bytes().filter(u8::is_ascii_hexdigit).count();
+        if n == 0
+            || t[start..end]
+                .bytes()
+                .any(|b| b.is_ascii_alphabetic() && !hex)
+        {
+            return None;
+        }
+        let next = self.classes.len() as u64 + 1;
+        let class = *self.classes.entry(format!("\0number {t}")).or_insert(next);
+        self.replaced += 1;
+        let digits = if n == 1 {
+            ((class - 1) % 9 + 1).to_string()
+        } else {
+            let rest = match 10u64.checked_pow(n as u32 - 1) {
+                Some(m) => class % m,
+                None => class,
+            };
+            format!("1{rest:0>w$}", w = n - 1)
+        };
+        let mut digits = digits.chars();
+        let out: String = t
+            .char_indices()
+            .map(|(i, c)| {
+                if (start..end).contains(&i) && c.is_ascii_hexdigit() {
+                    digits.next().unwrap_or('0')
+                } else {
+                    c
+                }
+            })
+            .collect();
+        (out != raw).then_some(out)
+    }
+
+    /// Redact an include mounted at each of `mounts` (at least one; the first is where it is read): secrets at
+    /// any mount's secret positions are redacted (an include under `skills.entries.a.config` and `…b.env`).
+    pub fn redact_include(&mut self, text: &str, mounts: &[Vec<String>]) -> Option<String> {
+        let Some((first, others)) = mounts.split_first() else {
+            return self.redact_doc(text, &Doc::Config(Vec::new()));
+        };
+        self.mount_len = first.len();
+        self.other_mounts = others.to_vec();
+        let out = self.redact_doc(text, &Doc::Config(first.clone()));
+        self.other_mounts.clear();
+        out
+    }
+
+    /// Is a value at `keys` secret there, or at the same place under another mount of the text being redacted?
+    fn secret_position(&self, keys: &[String]) -> bool {
+        is_secret_path(keys)
+            || self.other_mounts.iter().any(|m| {
+                let mut at = m.clone();
+                at.extend_from_slice(keys.get(self.mount_len..).unwrap_or_default());
+                is_secret_path(&at)
+            })
+    }
+
+    /// Is the whole string at `keys` a secret (its position, its shape)?
+    fn whole_secret(&self, keys: &[String], s: &str) -> bool {
+        self.secret_position(keys) || looks_like_secret_value(s) || looks_like_marker(s)
     }
 
     /// The form a resolved secret (an environment variable, a `.env` line, a SecretRef's result) takes in the
@@ -193,7 +292,21 @@ impl Redactor {
                         }
                     }
                     keys.push(m.key.clone());
-                    self.collect(&m.value, keys, doc, edits);
+                    match &m.value.value {
+                        Value::Array(items) if is_command_position(doc, keys) => {
+                            // `args` continue their object's `command` (`sshpass` then `["-p", …]`).
+                            let command = members.iter().find_map(|c| match &c.value.value {
+                                Value::String(s) if c.key == "command" => Some(s.as_str()),
+                                _ => None,
+                            });
+                            let state = match command {
+                                Some(c) if m.key == "args" => FreeState::after(c),
+                                _ => FreeState::default(),
+                            };
+                            self.collect_args(items, keys, doc, state, edits);
+                        }
+                        _ => self.collect(&m.value, keys, doc, edits),
+                    }
                     keys.pop();
                 }
             }
@@ -211,6 +324,11 @@ impl Redactor {
                     ));
                 }
             }
+            Value::Number(n) if self.secret_position(keys) && !is_numeric_setting(keys) => {
+                if let Some(p) = self.secret_number(&n.raw) {
+                    edits.push((node.span.start, node.span.end, p));
+                }
+            }
             Value::Number(n) if identity_context(doc, keys).is_some() => {
                 if let Some(p) = self.ids.number(&n.raw) {
                     edits.push((node.span.start, node.span.end, p));
@@ -223,26 +341,77 @@ impl Redactor {
     /// The replacement for a string of a document at `keys`: a secret marker, else a pseudonym, else the text
     /// with home paths aliased; `None` to keep it.
     pub fn rewrite_string(&mut self, doc: &Doc, keys: &[String], s: &str) -> Option<String> {
-        if let Some(r) = self.redact_string(keys, s) {
-            return Some(r);
+        // An `$include` path: the snapshot must still load it.
+        if keys.last().is_some_and(|k| k == "$include") {
+            return self.alias_text(s);
         }
+        if self.enabled && self.whole_secret(keys, s) {
+            let r = self.secret(s);
+            return (r != s).then_some(r);
+        }
+        // Free text of non-config documents (exec approvals, install records, package.json scripts) and command
+        // lines of the config: secrets and phone numbers embedded in them, token by token.
+        let free_text = matches!(doc, Doc::Other | Doc::Package) || is_command_position(doc, keys);
+        // Secrets inside a URL (its password, a `?token=`): the rest is still read where it stands.
+        let url = if self.enabled && !free_text {
+            self.redact_url_secrets(s)
+        } else {
+            None
+        };
+        let cur = url.as_deref().unwrap_or(s);
+        let changed = |p: String| (p != s).then_some(p);
         if let Some(ctx) = identity_context(doc, keys) {
-            let p = self.ids.entry(ctx, s);
-            return (p != s).then_some(p);
+            return changed(self.ids.entry(ctx, cur));
         }
         if is_host_position(doc, keys) {
-            let p = self.ids.host(s);
-            return (p != s).then_some(p);
+            return changed(self.ids.host(cur));
         }
         if is_key_file_position(doc, keys) {
-            return self.key_file(s);
+            return self.key_file(cur).or(url);
         }
-        // Free text of non-config documents (exec approvals, install records, package.json scripts): secrets and
-        // phone numbers embedded in command lines, token by token.
-        if let Doc::Other | Doc::Package = doc {
+        if free_text {
             return self.redact_free_text(s);
         }
-        self.alias_text(s)
+        // The user of `user:password@` in a URL names someone.
+        let cur = match url.as_deref().and_then(url_user_span) {
+            Some((a, b)) => {
+                let p = self.ids.entry(Context::Generic, &cur[a..b]);
+                format!("{}{p}{}", &cur[..a], &cur[b..])
+            }
+            None => cur.to_string(),
+        };
+        changed(self.alias_text(&cur).unwrap_or(cur))
+    }
+
+    /// The strings of a command-argument array (`args`), redacted as one command line: a flag's value is the next
+    /// element (`["--token", "x"]`). A value in a secret position is a secret whole.
+    fn collect_args(
+        &mut self,
+        items: &[Node],
+        keys: &mut Vec<String>,
+        doc: &Doc,
+        mut state: FreeState,
+        edits: &mut Vec<(usize, usize, String)>,
+    ) {
+        for item in items {
+            let Value::String(s) = &item.value else {
+                state = FreeState::default();
+                self.collect(item, keys, doc, edits);
+                continue;
+            };
+            let r = if self.enabled && self.whole_secret(keys, s) {
+                state.next = Next::Plain;
+                let r = self.secret(s);
+                (r != *s).then_some(r)
+            } else {
+                let (r, then) = self.free_text_from(s, state);
+                state = then;
+                r
+            };
+            if let Some(r) = r {
+                edits.push((item.span.start, item.span.end, json5::quote_string(&r)));
+            }
+        }
     }
 
     /// A key file path (`gateway.remote.sshIdentity`): its dir recorded like any path (home aliased); a file name
@@ -274,85 +443,55 @@ impl Redactor {
     /// passwords. Phone numbers (`+` and 7 to 15 digits) become pseudonyms; home paths take the alias. `None`:
     /// nothing to change. `${…}` in a token is a shell variable, not a secret: kept.
     pub fn redact_free_text(&mut self, s: &str) -> Option<String> {
+        self.free_text_from(s, FreeState::default()).0
+    }
+
+    /// [`Self::redact_free_text`] of a text that continues a command line in `state` (an element of `args`), and
+    /// the state after it.
+    fn free_text_from(&mut self, s: &str, mut state: FreeState) -> (Option<String>, FreeState) {
         if !self.enabled {
-            return self.alias_text(s);
+            return (self.alias_text(s), state);
         }
         let mut out = String::with_capacity(s.len());
         let mut pos = 0;
-        // What the previous token said about this one.
-        let mut next = Next::Plain;
-        for (start, end) in word_spans(s) {
-            let word = &s[start..end];
-            let core_start = word.len() - word.trim_start_matches(QUOTES).len();
-            let core_end = word.trim_end_matches(QUOTES).len().max(core_start);
-            let core = &word[core_start..core_end];
-            let (from, replacement, then) = self.free_text_word(core, next);
-            next = then;
+        for (_, core_start, core_end) in word_cores(s) {
+            let core = &s[core_start..core_end];
+            let (action, then) = state.step(core);
+            state = then;
+            let (from, replacement) = match action {
+                Action::Keep => (0, None),
+                Action::Secret(from) => (from, self.changed_secret(&core[from..])),
+                Action::Inspect => (0, self.inspect_word(core)),
+            };
             if let Some(r) = replacement {
-                out.push_str(&s[pos..start + core_start + from]);
+                out.push_str(&s[pos..core_start + from]);
                 out.push_str(&r);
-                pos = start + core_end;
+                pos = core_end;
             }
         }
         out.push_str(&s[pos..]);
         let out = self.alias_text(&out).unwrap_or(out);
-        (out != s).then_some(out)
+        ((out != s).then_some(out), state)
     }
 
-    /// One word of free text (quotes stripped): `(offset in the word where the replacement starts, replacement,
-    /// what the next word is)`.
-    fn free_text_word(&mut self, core: &str, next: Next) -> (usize, Option<String>, Next) {
-        let lower = core.to_ascii_lowercase();
-        if core.is_empty() {
-            return (0, None, next);
-        }
-        if matches!(lower.as_str(), "bearer" | "basic") {
-            return (0, None, Next::Secret);
-        }
-        match next {
-            Next::Secret => return (0, self.changed_secret(core), Next::Plain),
-            Next::UserPassword if core.contains(':') && !core.contains("://") => {
-                let colon = core.find(':').unwrap_or_default();
-                let r = self.changed_secret(&core[colon + 1..]);
-                return (colon + 1, r, Next::Plain);
-            }
-            Next::UserPassword | Next::Plain => {}
-        }
-        if looks_like_secret_value(core) || looks_like_marker(core) {
-            return (0, self.changed_secret(core), Next::Plain);
-        }
-        if matches!(core, "-u" | "--user") {
-            return (0, None, Next::UserPassword);
-        }
-        // `name=value`, `name:value`, `--name value`, `Header: value`.
-        if let Some(i) = core.find(['=', ':']) {
-            let (name, value) = (&core[..i], &core[i + 1..]);
-            if !value.starts_with("//") && is_secret_key(name.trim_start_matches('-')) {
-                let v = value.to_ascii_lowercase();
-                if value.is_empty() || v == "bearer" || v == "basic" {
-                    return (0, None, Next::Secret);
-                }
-                return (i + 1, self.changed_secret(value), Next::Plain);
-            }
-        } else if core.starts_with('-') && is_secret_key(core.trim_start_matches('-')) {
-            return (0, None, Next::Secret);
-        }
-        let url = redact_url_password(core, self);
+    /// A word of free text no flag before it speaks for: a URL's secrets and user, a phone number.
+    fn inspect_word(&mut self, core: &str) -> Option<String> {
+        let url = self.redact_url_secrets(core);
         let user = url_user_span(url.as_deref().unwrap_or(core));
         if let Some((start, end)) = user {
             let text = url.as_deref().unwrap_or(core);
             let p = self.ids.entry(Context::Generic, &text[start..end]);
             let r = format!("{}{p}{}", &text[..start], &text[end..]);
-            return (0, (r != core).then_some(r), Next::Plain);
+            return (r != core).then_some(r);
         }
-        if let Some(r) = url {
-            return (0, Some(r), Next::Plain);
+        if url.is_some() {
+            return url;
         }
         if is_phone_number(core) {
             let p = self.ids.entry(Context::Signal, core);
-            return (0, (p != core).then_some(p), Next::Plain);
+            return (p != core).then_some(p);
         }
-        (0, None, Next::Plain)
+        None
     }
 
     fn changed_secret(&mut self, value: &str) -> Option<String> {
@@ -360,22 +499,163 @@ impl Redactor {
         (r != value).then_some(r)
     }
 
-    /// The replacement for a string at `keys`, or `None` to keep it.
+    /// The replacement for a string at `keys` as far as secrets go (the whole string, or the secrets of a URL in
+    /// it), or `None` to keep it.
     pub fn redact_string(&mut self, keys: &[String], s: &str) -> Option<String> {
         if !self.enabled {
             return None;
         }
-        if is_secret_path(keys) || looks_like_secret_value(s) || looks_like_marker(s) {
-            let r = self.secret(s);
-            return (r != s).then_some(r);
+        if self.whole_secret(keys, s) {
+            return self.changed_secret(s);
         }
-        redact_url_password(s, self)
+        self.redact_url_secrets(s)
+    }
+
+    /// The secrets of a URL, each replaced by its marker in place so the URL keeps its shape: the password of
+    /// `scheme://user:password@`, and the value of each query or fragment parameter with a secret-ish name
+    /// (`?token=`, `&api_key=`, `X-Amz-Signature=`, `#access_token=`) or a credential shape. `None`: none.
+    fn redact_url_secrets(&mut self, s: &str) -> Option<String> {
+        let mut edits: Vec<(usize, usize)> = Vec::new();
+        if let Some(scheme_end) = s.find("://") {
+            let start = scheme_end + 3;
+            let rest = &s[start..];
+            let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+            if let Some(at) = authority.rfind('@') {
+                if let Some(colon) = authority[..at].find(':') {
+                    edits.push((start + colon + 1, start + at));
+                }
+            }
+        }
+        // Only in a URL: `?` and `#` mean other things in other text (a regex, a channel name).
+        if s.contains("://") && !s.contains(char::is_whitespace) {
+            if let Some(q) = s.find(['?', '#']) {
+                let mut at = q + 1;
+                for param in s[q + 1..].split(['&', ';', '#', '?']) {
+                    if let Some((name, value)) = param.split_once('=') {
+                        if !value.is_empty()
+                            && (is_secret_query_name(name) || looks_like_secret_value(value))
+                        {
+                            let v = at + name.len() + 1;
+                            edits.push((v, v + value.len()));
+                        }
+                    }
+                    at += param.len() + 1;
+                }
+            }
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        for (a, b) in edits {
+            let value = &s[a..b];
+            if value.is_empty() || a < pos {
+                continue;
+            }
+            out.push_str(&s[pos..a]);
+            out.push_str(&self.secret(value));
+            pos = b;
+        }
+        out.push_str(&s[pos..]);
+        (out != s).then_some(out)
+    }
+}
+
+/// Where a command line stands in free text: what the previous word said about the next one, and the program
+/// being run (some take a password in a flag of their own).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct FreeState {
+    next: Next,
+    program: Program,
+}
+
+/// Programs whose password flags the generic rules do not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Program {
+    #[default]
+    Other,
+    /// `sshpass -p PASSWORD` (also `-pPASSWORD`).
+    Sshpass,
+    /// `mysql -pPASSWORD` (attached only: `-p NAME` asks for the password and names a database).
+    Mysql,
+}
+
+/// What to do with one word of free text.
+enum Action {
+    Keep,
+    /// The word from this byte offset is a secret.
+    Secret(usize),
+    /// Look at the word itself (a URL, a phone number).
+    Inspect,
+}
+
+impl FreeState {
+    /// The state after the words of `s`.
+    fn after(s: &str) -> FreeState {
+        word_cores(s)
+            .into_iter()
+            .fold(FreeState::default(), |st, (_, a, b)| st.step(&s[a..b]).1)
+    }
+
+    /// Judge one word (quotes stripped): what to do with it, and the state for the next word.
+    fn step(self, core: &str) -> (Action, FreeState) {
+        if core.is_empty() {
+            return (Action::Keep, self);
+        }
+        let program = match core.rsplit('/').next().unwrap_or(core) {
+            "sshpass" => Program::Sshpass,
+            "mysql" | "mysqldump" | "mysqladmin" | "mysqlimport" | "mysqlshow" | "mysqlcheck"
+            | "mariadb" | "mariadb-dump" => Program::Mysql,
+            "|" | "||" | "&&" | ";" => Program::Other,
+            _ => self.program,
+        };
+        let then = |next| FreeState { next, program };
+        let lower = core.to_ascii_lowercase();
+        if matches!(lower.as_str(), "bearer" | "basic") {
+            return (Action::Keep, then(Next::Secret));
+        }
+        match self.next {
+            Next::Secret => return (Action::Secret(0), then(Next::Plain)),
+            Next::UserPassword if core.contains(':') && !core.contains("://") => {
+                let colon = core.find(':').unwrap_or_default();
+                return (Action::Secret(colon + 1), then(Next::Plain));
+            }
+            Next::UserPassword | Next::Plain => {}
+        }
+        if looks_like_secret_value(core) || looks_like_marker(core) {
+            return (Action::Secret(0), then(Next::Plain));
+        }
+        if matches!(core, "-u" | "--user") {
+            return (Action::Keep, then(Next::UserPassword));
+        }
+        match (program, core.strip_prefix("-p")) {
+            (Program::Sshpass, Some("")) => return (Action::Keep, then(Next::Secret)),
+            (Program::Sshpass | Program::Mysql, Some(p)) if !p.is_empty() => {
+                return (Action::Secret(2), then(Next::Plain))
+            }
+            _ => {}
+        }
+        // `name=value`, `name:value`, `--name value`, `Header: value`.
+        if let Some(i) = core.find(['=', ':']) {
+            let (name, value) = (&core[..i], &core[i + 1..]);
+            if !value.starts_with("//") && is_secret_key(name.trim_start_matches('-')) {
+                // `KEY="value"`: the quote is not part of the value.
+                let value = value.trim_start_matches(QUOTES);
+                let v = value.to_ascii_lowercase();
+                if value.is_empty() || v == "bearer" || v == "basic" {
+                    return (Action::Keep, then(Next::Secret));
+                }
+                return (Action::Secret(core.len() - value.len()), then(Next::Plain));
+            }
+        } else if core.starts_with('-') && is_secret_key(core.trim_start_matches('-')) {
+            return (Action::Keep, then(Next::Secret));
+        }
+        (Action::Inspect, then(Next::Plain))
     }
 }
 
 /// What a word of free text says about the next one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Next {
+    #[default]
     Plain,
     /// After `Bearer`, `Authorization:`, `--token`: the next word is a secret.
     Secret,
@@ -385,6 +665,20 @@ enum Next {
 
 /// Characters stripped around a word of free text before it is judged (quotes, brackets, separators).
 const QUOTES: &[char] = &['\'', '"', '`', '(', ')', '[', ']', ',', ';'];
+
+/// Each whitespace-separated word of `s`: `(start, start of its core, end of its core)`, the core being the word
+/// without the quotes and brackets around it.
+fn word_cores(s: &str) -> Vec<(usize, usize, usize)> {
+    word_spans(s)
+        .into_iter()
+        .map(|(start, end)| {
+            let word = &s[start..end];
+            let core_start = start + word.len() - word.trim_start_matches(QUOTES).len();
+            let core_end = (start + word.trim_end_matches(QUOTES).len()).max(core_start);
+            (start, core_start, core_end)
+        })
+        .collect()
+}
 
 /// Byte spans of the whitespace-separated words of `s`.
 fn word_spans(s: &str) -> Vec<(usize, usize)> {
@@ -634,8 +928,9 @@ pub fn env_identity_positions(
 }
 
 /// Environment variables a config text mounted at `doc` references (`${VAR}`), split by where: `(in secret
-/// positions, elsewhere)`. A reference under a secret key (or an `env`/`headers` object, also when that object is
-/// the include's mount point) makes the variable's value a secret.
+/// positions, elsewhere)`. A reference where redaction sees a secret makes the variable's value a secret: under a
+/// secret key (or an `env`/`headers` object, also when that object is the include's mount point), in a URL's
+/// password or `?token=`, after `--token` in a command line.
 pub fn env_reference_positions(
     text: &str,
     doc: &Doc,
@@ -660,26 +955,23 @@ pub fn env_reference_positions(
                 }
             }
             Value::Array(items) => items.iter().for_each(|i| walk(i, keys, out)),
-            Value::String(s) => {
-                let secret = is_secret_path(keys);
-                for name in crate::config::env::env_references(s) {
-                    if secret {
-                        out.0.insert(name);
-                    } else {
-                        out.1.insert(name);
-                    }
-                }
+            Value::String(s) if !is_secret_path(keys) => {
+                out.1.extend(crate::config::env::env_references(s));
             }
             _ => {}
         }
     }
-    let mut out = Default::default();
+    let mut out: (BTreeSet<String>, BTreeSet<String>) = Default::default();
     if let Ok(root) = json5::parse(text) {
         let mut keys = match doc {
             Doc::Config(prefix) => prefix.clone(),
             _ => Vec::new(),
         };
         walk(&root, &mut keys, &mut out);
+        // Where the references are secrets: wherever redaction met them.
+        let mut scratch = Redactor::new();
+        scratch.redact_doc(text, doc);
+        out.0 = scratch.secret_refs;
     }
     out
 }
@@ -736,6 +1028,10 @@ pub fn is_secret_path(keys: &[String]) -> bool {
     let Some(last) = keys.last() else {
         return false;
     };
+    // An `$include` path (under `env` too) names a file the snapshot loads again.
+    if last == "$include" {
+        return false;
+    }
     if keys[..keys.len() - 1]
         .iter()
         .any(|k| matches!(normalize_key(k).as_str(), "env" | "headers"))
@@ -747,13 +1043,46 @@ pub fn is_secret_path(keys: &[String]) -> bool {
 
 pub fn is_secret_key(key: &str) -> bool {
     let k = normalize_key(key);
-    if k == "key" {
+    // Google Chat's service account inline as a JSON string (its private key, its client e-mail).
+    if k == "key" || k == "serviceaccount" {
         return true;
     }
     if NOT_SECRET_SUFFIXES.iter().any(|s| k.ends_with(s)) {
         return false;
     }
     SECRET_KEY_PARTS.iter().any(|p| k.contains(p))
+}
+
+/// Numbers under a secret-looking key that are settings, not secrets (`reserveTokensFloor`, `tokenTtlMs`).
+fn is_numeric_setting(keys: &[String]) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "floor", "ttl", "ms", "seconds", "minutes", "hours", "days", "count", "length", "size",
+        "max", "min", "timeout", "port", "retries", "bytes",
+    ];
+    let k = normalize_key(keys.last().map_or("", String::as_str));
+    k.contains("tokens") || SUFFIXES.iter().any(|s| k.ends_with(s))
+}
+
+/// A URL query or fragment parameter whose value is a secret (besides the secret-named keys of the config):
+/// signatures of presigned URLs, OAuth codes, sessions.
+fn is_secret_query_name(name: &str) -> bool {
+    let k = normalize_key(name);
+    is_secret_key(name)
+        || k.contains("signature")
+        || k.contains("session")
+        || matches!(
+            k.as_str(),
+            "sig" | "auth" | "code" | "jwt" | "sid" | "pass" | "pwd"
+        )
+}
+
+/// Command lines of the config: a `command` string or array and an `args` array (an exec secret provider's
+/// arguments, an MCP server's), judged as free text.
+fn is_command_position(doc: &Doc, keys: &[String]) -> bool {
+    matches!(doc, Doc::Config(_))
+        && keys
+            .last()
+            .is_some_and(|k| matches!(k.as_str(), "command" | "args"))
 }
 
 /// Well-known credential shapes, redacted wherever they appear.
@@ -805,29 +1134,6 @@ pub fn looks_like_secret_value(s: &str) -> bool {
         }
     }
     false
-}
-
-/// `scheme://user:password@host…`: only the password part is replaced, so the URL keeps its shape.
-fn redact_url_password(s: &str, r: &mut Redactor) -> Option<String> {
-    let scheme_end = s.find("://")?;
-    let rest = &s[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let at = authority.rfind('@')?;
-    let userinfo = &authority[..at];
-    let colon = userinfo.find(':')?;
-    let password = &userinfo[colon + 1..];
-    if password.is_empty() || contains_env_reference(password) {
-        return None;
-    }
-    let marker = r.secret(password);
-    let start = scheme_end + 3 + colon + 1;
-    Some(format!(
-        "{}{}{}",
-        &s[..start],
-        marker,
-        &s[start + password.len()..]
-    ))
 }
 
 #[cfg(test)]
@@ -1100,6 +1406,146 @@ mod tests {
             r.redact_free_text("x --token=tok3n").as_deref(),
             Some("x --token=<<clawprint:secret c=4 len=5 trim=5>>")
         );
+    }
+
+    #[test]
+    fn literal_text_around_references_becomes_markers() {
+        use crate::config::env::substitute;
+        let mut r = Redactor::new();
+        let out = r.secret("PFX_${SFX}");
+        assert_eq!(out, "<<clawprint:secret c=1 len=4 trim=4>>${SFX}");
+        assert_eq!(r.secret(" ${A} ${B} "), " ${A} ${B} ");
+        // Escaped references are literal text, written as the loader leaves them.
+        assert_eq!(
+            r.secret("$${X}y${Z}"),
+            "<<clawprint:secret c=2 len=5 trim=5 env=3>>${Z}"
+        );
+        assert_eq!(
+            r.secret_refs.iter().collect::<Vec<_>>(),
+            ["A", "B", "SFX", "Z"]
+        );
+        // The loader joins the markers with what it substitutes, set or not, as it does the raw values.
+        for env in [vec![], vec![("SFX", "abcdef")]] {
+            let env: std::collections::BTreeMap<String, String> = env
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let mut marked = env.clone();
+            let mut keep = Redactor::new();
+            for v in marked.values_mut() {
+                *v = keep.secret_value(v);
+            }
+            let raw = substitute("PFX_${SFX}", &env);
+            let got = substitute(&out, &marked);
+            let m = Marker::parse(&got).unwrap_or_else(|| panic!("{got}"));
+            let (a, b) = (Str::of(&raw), Str::Secret(m));
+            assert_eq!(a.trim_len(), b.trim_len(), "{raw}");
+            assert_eq!(
+                (a.contains_env_reference(), a.looks_like_env_template()),
+                (b.contains_env_reference(), b.looks_like_env_template())
+            );
+        }
+        // Markers inside other text (a URL's password) are not joined.
+        let url = "https://u:<<clawprint:secret c=1 len=4 trim=4>>@h/${P}";
+        assert_eq!(substitute(url, &Default::default()), url);
+    }
+
+    #[test]
+    fn numbers_in_secret_positions_keep_type_and_length() {
+        let mut r = Redactor::new();
+        let text = "{a: {password: 84726193551, token: -3.5e9, key: 0x7F, other: 84726193551}, b: {token: 84726193551, tokenTtlMs: 5000, maxTokens: 9}, c: {token: NaN}}";
+        let out = r.redact_doc(text, &Doc::Config(Vec::new())).unwrap();
+        assert_eq!(
+            out,
+            "{a: {password: 10000000001, token: -1.2e9, key: 0x13, other: 84726193551}, b: {token: 10000000001, tokenTtlMs: 5000, maxTokens: 9}, c: {token: NaN}}"
+        );
+        assert!(json5::parse(&out).is_ok());
+    }
+
+    #[test]
+    fn url_secrets_keep_the_url_shape() {
+        let mut r = pseudonymizing();
+        let doc = Doc::Config(Vec::new());
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let out = r
+            .rewrite_string(
+                &doc,
+                &keys(&["models", "providers", "x", "baseUrl"]),
+                "https://bob:pw1@api.example/v1?api_key=K123&x=1#access_token=T9",
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            "https://user1:<<clawprint:secret c=1 len=3 trim=3>>@api.example/v1?api_key=<<clawprint:secret c=2 len=4 trim=4>>&x=1#access_token=<<clawprint:secret c=3 len=2 trim=2>>"
+        );
+        // A host position: the host is pseudonymized too, the token still a marker.
+        let out = r
+            .rewrite_string(
+                &doc,
+                &keys(&["gateway", "remote", "url"]),
+                "wss://gw.corp.example:18789/?token=abc",
+            )
+            .unwrap();
+        assert!(
+            !out.contains("corp") && out.ends_with("?token=<<clawprint:secret c=4 len=3 trim=3>>"),
+            "{out}"
+        );
+        // `$include` values are paths the snapshot loads: never changed, under `env` too.
+        assert_eq!(
+            r.rewrite_string(
+                &doc,
+                &keys(&["env", "$include"]),
+                "./sk-live-0123456789abcdef.json5"
+            ),
+            None
+        );
+        assert_eq!(
+            r.rewrite_string(&doc, &keys(&["x", "$include"]), "https://a:b@c/?token=x"),
+            None
+        );
+    }
+
+    #[test]
+    fn command_arrays_carry_the_flag_to_the_next_element() {
+        let mut r = Redactor::new();
+        let text = r#"{p: {command: "sshpass", args: ["-p", "pw1", "ssh", "h"]}, q: {args: ["--token", "t2", "-p", "8080", "--key=${K}"], command: "/usr/bin/op --password pw3"}}"#;
+        let out = r.redact_doc(text, &Doc::Config(Vec::new())).unwrap();
+        assert_eq!(
+            out,
+            r#"{p: {command: "sshpass", args: ["-p", "<<clawprint:secret c=1 len=3 trim=3>>", "ssh", "h"]}, q: {args: ["--token", "<<clawprint:secret c=2 len=2 trim=2>>", "-p", "8080", "--key=${K}"], command: "/usr/bin/op --password <<clawprint:secret c=3 len=3 trim=3>>"}}"#
+        );
+        let (secret, _) = env_reference_positions(text, &Doc::Config(Vec::new()));
+        assert_eq!(secret.into_iter().collect::<Vec<_>>(), ["K"]);
+    }
+
+    #[test]
+    fn free_text_password_flags_and_quotes() {
+        let mut r = Redactor::new();
+        for (input, want) in [
+            (
+                "sshpass -pPW1 ssh h",
+                "sshpass -p<<clawprint:secret c=1 len=3 trim=3>> ssh h",
+            ),
+            ("mysql -p db && ls -pX", "mysql -p db && ls -pX"),
+            (
+                "/usr/bin/mysqldump -pPW2 db",
+                "/usr/bin/mysqldump -p<<clawprint:secret c=2 len=3 trim=3>> db",
+            ),
+            (
+                "KEY='abc' x",
+                "KEY='<<clawprint:secret c=3 len=3 trim=3>>' x",
+            ),
+            (
+                "curl https://h/x?sig=S1&a=1",
+                "curl https://h/x?sig=<<clawprint:secret c=4 len=2 trim=2>>&a=1",
+            ),
+        ] {
+            assert_eq!(
+                r.redact_free_text(input).as_deref().unwrap_or(input),
+                want,
+                "{input}"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-const PREFIX: &str = "<<clawprint:secret ";
+pub(crate) const PREFIX: &str = "<<clawprint:secret ";
 const SUFFIX: &str = ">>";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
