@@ -226,6 +226,12 @@ fn alias_homes(
         dirs.push(text(&os));
         dirs.extend(real(&os));
     }
+    // A working directory in some user's home names that user even when `$HOME` is elsewhere (`sudo clawprint
+    // capture` from `/home/alice/x`, with `HOME=/root`).
+    if let Some(dir) = user_dir_of(&spec.cwd) {
+        dirs.push(text(&dir));
+        dirs.extend(real(&dir));
+    }
     dirs.sort_by_key(|d| (d.len(), d.clone()));
     dirs.dedup();
     let mut main = None;
@@ -256,6 +262,25 @@ fn alias_homes(
         r = r.with_home_alias(&dir, &alias);
     }
     (r, main)
+}
+
+/// The user's home dir a path is in, by its layout: the path up to the component after the first `home` or
+/// `Users` (`/home/alice/x` → `/home/alice`, `/var/home/alice`, `/System/Volumes/Data/Users/alice`).
+fn user_dir_of(p: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut dir = PathBuf::new();
+    let mut after_home = false;
+    for c in p.components() {
+        dir.push(c.as_os_str());
+        match c {
+            Component::Normal(n) if after_home => {
+                return (n != "user").then_some(dir);
+            }
+            Component::Normal(n) => after_home = n == "home" || n == "Users",
+            _ => after_home = false,
+        }
+    }
+    None
 }
 
 impl Default for CaptureOptions {
@@ -372,6 +397,47 @@ impl Capturer<'_> {
 
     fn rec(&self, p: &Path) -> String {
         self.rec_str(&hostfs::path_text(p).0)
+    }
+
+    /// A link's target as recorded. A relative one that walks into an aliased dir by its name
+    /// (`../../../alice/dev/ws`) is rewritten to the same relative walk in the recorded paths (from the link's
+    /// recorded dir to the recorded resolution: `../../../user/dev/ws`); any other is kept as written.
+    fn rec_link_target(&self, link: &Path, target: &Path) -> String {
+        if target.is_absolute() {
+            return self.rec(target);
+        }
+        let text = hostfs::path_text(target).0.into_owned();
+        let parent = hostfs::path_text(link.parent().unwrap_or(Path::new("/")))
+            .0
+            .into_owned();
+        let mut at: Vec<&str> = parent.split('/').filter(|c| !c.is_empty()).collect();
+        let mut entered = false;
+        for comp in text.split('/') {
+            match comp {
+                "" | "." => {}
+                ".." => {
+                    at.pop();
+                }
+                name => {
+                    at.push(name);
+                    let here = format!("/{}", at.join("/"));
+                    entered |= self.redactor.home_aliases().iter().any(|(h, _)| *h == here);
+                }
+            }
+        }
+        if !entered {
+            return text;
+        }
+        let (from, to) = (self.rec_str(&parent), self.rec_str(&format!("/{}", at.join("/"))));
+        let from: Vec<&str> = from.split('/').filter(|c| !c.is_empty()).collect();
+        let to: Vec<&str> = to.split('/').filter(|c| !c.is_empty()).collect();
+        let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        let mut rel: Vec<&str> = vec![".."; from.len() - common];
+        rel.extend(&to[common..]);
+        match rel.join("/") {
+            r if r.is_empty() => ".".into(),
+            r => r,
+        }
     }
 
     fn rec_str(&self, s: &str) -> String {
@@ -496,7 +562,9 @@ impl Capturer<'_> {
         };
         if st.kind == FileKind::Symlink {
             entry.size = 0;
-            entry.target = hostfs::read_link(path).ok().map(|t| self.rec(&t));
+            entry.target = hostfs::read_link(path)
+                .ok()
+                .map(|t| self.rec_link_target(path, &t));
             let target = hostfs::stat(path).ok();
             entry.resolved = Some(Box::new(Resolved {
                 kind: target.as_ref().map(|t| t.kind),
