@@ -540,15 +540,20 @@ fn dir_prefix_len(text: &str, dir: &str) -> Option<usize> {
         return None;
     }
     let mut n = 0;
-    for comp in dir.split('/').filter(|c| !c.is_empty()) {
+    for (i, comp) in dir.split('/').filter(|c| !c.is_empty()).enumerate() {
         if t.get(n) != Some(&b'/') {
             return None;
         }
-        loop {
-            match (t.get(n), t.get(n + 1)) {
-                (Some(b'/'), _) => n += 1,
-                (Some(b'.'), Some(b'/')) => n += 2,
-                _ => break,
+        // (Before the first component, one `/`: `unix:///home/alice` keeps its `//`.)
+        if i == 0 {
+            n += 1;
+        } else {
+            loop {
+                match (t.get(n), t.get(n + 1)) {
+                    (Some(b'/'), _) => n += 1,
+                    (Some(b'.'), Some(b'/')) => n += 2,
+                    _ => break,
+                }
             }
         }
         if !text[n..].starts_with(comp) {
