@@ -659,7 +659,9 @@ pub fn email_spans(s: &str) -> Vec<(usize, usize)> {
         let ok = start < at
             && labels.len() >= 2
             && labels.iter().all(|l| !l.is_empty())
-            && labels.last().is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic()))
+            && labels
+                .last()
+                .is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic()))
             && !labels[0].bytes().all(|c| c.is_ascii_digit());
         if ok {
             out.push((start, end));
@@ -685,7 +687,9 @@ fn ssh_target(word: &str) -> Option<&str> {
             && labels.iter().all(|l| {
                 !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
             })
-            && labels.last().is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic())));
+            && labels
+                .last()
+                .is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic())));
     (user_ok && host_ok).then(|| &word[..user.len() + 1 + host.len()])
 }
 
@@ -856,6 +860,23 @@ fn renamed_key_context(doc: &Doc, keys: &[String], key: &str) -> Option<Context>
         return None;
     }
     identity_key_context(doc, keys)
+}
+
+/// Does a capture record this member key (`is_key`) or string value of a config text mounted at `doc`, at
+/// `keys` (the key included), as it is written? Not identities, hosts, key file names, secrets: those are
+/// recorded changed (and so are the e-mails of an `id`, and credential-shaped values: see [`Redactor::ref_id`]).
+pub fn is_recorded_as_written(doc: &Doc, keys: &[String], is_key: bool) -> bool {
+    let Some((last, parent)) = keys.split_last() else {
+        return false;
+    };
+    if is_key {
+        return renamed_key_context(doc, parent, last).is_none();
+    }
+    matches!(doc, Doc::Config(_))
+        && identity_context(doc, keys).is_none()
+        && !is_host_position(doc, keys)
+        && !is_key_file_position(doc, keys)
+        && !is_secret_path(keys)
 }
 
 /// Where a `${VAR}` reference stands in an identity or host position of a config text mounted at `doc`: the
@@ -1442,7 +1463,10 @@ mod tests {
             );
         }
         // Kept when nothing is redacted (in-memory test captures).
-        assert_eq!(Redactor::disabled().redact_doc(text, &Doc::Other).unwrap(), text);
+        assert_eq!(
+            Redactor::disabled().redact_doc(text, &Doc::Other).unwrap(),
+            text
+        );
     }
 
     #[test]
@@ -1451,13 +1475,22 @@ mod tests {
         let cases = [
             ("ssh alicezz@10.0.0.5 uptime", "ssh user1@10.0.0.5 uptime"),
             // (`user@dotted.name` reads as an e-mail.)
-            ("scp f alicezz@bastion.corp.example:/tmp", "scp f user2@example.invalid:/tmp"),
-            ("notify --chat-id 123456789 --to=987654321", "notify --chat-id 100000000 --to=100000001"),
+            (
+                "scp f alicezz@bastion.corp.example:/tmp",
+                "scp f user2@example.invalid:/tmp",
+            ),
+            (
+                "notify --chat-id 123456789 --to=987654321",
+                "notify --chat-id 100000000 --to=100000001",
+            ),
             (
                 "git commit --author='Alice Zz <alice.zz@corp.example>' -m x",
                 "git commit --author='user3' -m x",
             ),
-            ("mail -s hi <bob@corp.example>", "mail -s hi <user4@example.invalid>"),
+            (
+                "mail -s hi <bob@corp.example>",
+                "mail -s hi <user4@example.invalid>",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(r.redact_free_text(input).as_deref(), Some(want), "{input}");
@@ -1476,7 +1509,8 @@ mod tests {
     fn home_alias_matches_hand_written_paths() {
         let r = pseudonymizing();
         assert_eq!(
-            r.alias_text("/home//alice/ws:/home/./alice/dev:/home/alice/./x").as_deref(),
+            r.alias_text("/home//alice/ws:/home/./alice/dev:/home/alice/./x")
+                .as_deref(),
             Some("/home/user/ws:/home/user/dev:/home/user/./x")
         );
         assert_eq!(r.alias_text("/home/./alicex"), None);
