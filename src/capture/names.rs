@@ -193,8 +193,9 @@ enum Kind {
 }
 
 /// Byte spans of the identities in one file name, in order, not overlapping: e-mail addresses (not JIDs; the
-/// extension after the last `.` kept out when the address runs to the end), then runs of 7 to 20 digits (with a
-/// leading `+`) elsewhere: phone numbers, chat, user and group ids (those of JIDs too).
+/// extension after the last `.` kept out when the address runs to the end), then `+` and 7 to 15 digits, and
+/// runs of 8 to 20 digits not starting with `0`, elsewhere: phone numbers, chat, user and group ids (those of
+/// JIDs too). Zero-padded counters and shorter numbers are kept.
 fn identity_spans(c: &str) -> Vec<(usize, usize, Kind)> {
     let mut out: Vec<(usize, usize, Kind)> = Vec::new();
     for (start, mut end) in email_spans(c) {
@@ -231,11 +232,18 @@ fn identity_spans(c: &str) -> Vec<(usize, usize, Kind)> {
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
         }
-        let start = if i > 0 && b[i - 1] == b'+' { i - 1 } else { i };
+        let plus = i > 0 && b[i - 1] == b'+';
+        let start = if plus { i - 1 } else { i };
         let inside_email = out
             .iter()
             .any(|&(s, e, k)| k == Kind::Email && start < e && j > s);
-        if (7..=20).contains(&(j - i)) && !inside_email {
+        // A zero-padded counter (`0009700.bin`) is no one's number.
+        let id = if plus {
+            (7..=15).contains(&(j - i))
+        } else {
+            (8..=20).contains(&(j - i)) && b[i] != b'0'
+        };
+        if id && !inside_email {
             out.push((start, j, Kind::Digits));
         }
         i = j;
