@@ -714,6 +714,12 @@ fn home_paths_written_otherwise_are_aliased() {
         home.join(".openclaw/agents/main/ws-link"),
     )
     .unwrap();
+    // A dangling link through a dir named like the user, inside the home dir.
+    symlink(
+        "../../../qzalicezz/dev/ws",
+        home.join(".openclaw/agents/main/ws-link2"),
+    )
+    .unwrap();
     write(
         &home.join(".openclaw/openclaw.json"),
         &format!(
@@ -731,6 +737,10 @@ fn home_paths_written_otherwise_are_aliased() {
         .file(&format!("{h}/.openclaw/agents/main/ws-link"))
         .unwrap();
     assert_eq!(link.target.as_deref(), Some("../../../dev/ws"));
+    let link2 = snap
+        .file(&format!("{h}/.openclaw/agents/main/ws-link2"))
+        .unwrap();
+    assert_eq!(link2.target.as_deref(), Some("../../../user/dev/ws"));
     let cfg = config_blob(&snap);
     assert!(
         cfg.contains(&format!(r#"workspace: "{h}/dev/ws""#)),

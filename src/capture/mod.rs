@@ -442,6 +442,20 @@ impl Capturer<'_> {
             }
         }
         if !entered {
+            // A component named like an aliased dir (`../alice/x` resolving elsewhere) names the user too.
+            let named: Vec<String> = text
+                .split('/')
+                .map(|c| {
+                    let alias = self.redactor.home_aliases().iter().find(|(h, _)| {
+                        c != "." && c != ".." && !c.is_empty() && h.rsplit('/').next() == Some(c)
+                    });
+                    match alias {
+                        Some((_, a)) => a.rsplit('/').next().unwrap_or(c).to_string(),
+                        None => c.to_string(),
+                    }
+                })
+                .collect();
+            let text = named.join("/");
             return self.rec_rest(&text).unwrap_or(text);
         }
         let (from, to) = (

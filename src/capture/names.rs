@@ -55,8 +55,7 @@ impl Names {
                 Value::String(s)
                     if is_recorded_as_written(doc, keys, false)
                         && !looks_like_secret_value(s)
-                        && !(keys.last().is_some_and(|k| k == "id")
-                            && !email_spans(s).is_empty()) =>
+                        && (keys.last().is_none_or(|k| k != "id") || email_spans(s).is_empty()) =>
                 {
                     kept.insert(s.clone());
                     kept.extend(s.split('/').map(str::to_string));

@@ -522,7 +522,7 @@ fn redacted_comment(c: &str) -> Option<String> {
         }
         out.push_str(brk);
     }
-    if single && last >= LABEL.len() + 1 {
+    if single && last > LABEL.len() {
         out.push_str(LABEL);
         out.push_str(&" ".repeat(last - LABEL.len()));
     } else {
