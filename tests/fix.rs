@@ -358,10 +358,32 @@ fn stale_plan_config_edited_by_hand() {
     let p = home.join(".openclaw/openclaw.json");
     fs::write(
         &p,
-        ROOT.replace("// The gateway", "// Edited by hand. The gateway"),
+        ROOT.replace(r#"["127.0.0.1"]"#, r#"["127.0.0.1", "10.0.0.1"]"#),
     )
     .unwrap();
     assert_stale(home, &cs, "edited since the plan");
+}
+
+/// Snapshots never hold comments (only their line breaks), so a plan is made without them and a comment
+/// edited since does not make it stale: the apply edits values only and keeps the file's comments as they are.
+#[test]
+fn comment_edited_by_hand_is_kept_by_the_apply() {
+    let h = sample();
+    let home = h.path();
+    let cs = plan(home);
+    let p = home.join(".openclaw/openclaw.json");
+    let edited = ROOT.replace("// The gateway", "// Edited by hand. The gateway");
+    fs::write(&p, &edited).unwrap();
+    fix::apply(&cs, opts(home)).unwrap();
+    let now = read(home, ".openclaw/openclaw.json");
+    assert_ne!(now, edited, "the plan's edits were made");
+    for comment in [
+        "// Edited by hand. The gateway of the test host.",
+        "// channels live apart",
+        "/* debugging */",
+    ] {
+        assert!(now.contains(comment), "{comment} not in {now}");
+    }
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod discover;
 mod docker;
 mod extensions;
 mod hooks;
+mod names;
 mod sandbox;
 mod secrets;
 mod skills;
@@ -226,6 +227,12 @@ fn alias_homes(
         dirs.push(text(&os));
         dirs.extend(real(&os));
     }
+    // A working directory in some user's home names that user even when `$HOME` is elsewhere (`sudo clawprint
+    // capture` from `/home/alice/x`, with `HOME=/root`).
+    if let Some(dir) = user_dir_of(&spec.cwd) {
+        dirs.push(text(&dir));
+        dirs.extend(real(&dir));
+    }
     dirs.sort_by_key(|d| (d.len(), d.clone()));
     dirs.dedup();
     let mut main = None;
@@ -256,6 +263,25 @@ fn alias_homes(
         r = r.with_home_alias(&dir, &alias);
     }
     (r, main)
+}
+
+/// The user's home dir a path is in, by its layout: the path up to the component after the first `home` or
+/// `Users` (`/home/alice/x` → `/home/alice`, `/var/home/alice`, `/System/Volumes/Data/Users/alice`).
+fn user_dir_of(p: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut dir = PathBuf::new();
+    let mut after_home = false;
+    for c in p.components() {
+        dir.push(c.as_os_str());
+        match c {
+            Component::Normal(n) if after_home => {
+                return (n != "user").then_some(dir);
+            }
+            Component::Normal(n) => after_home = n == "home" || n == "Users",
+            _ => after_home = false,
+        }
+    }
+    None
 }
 
 impl Default for CaptureOptions {
@@ -297,6 +323,16 @@ pub fn path_aliases(
 
 /// Capture the host described by `spec`.
 pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, CaptureError> {
+    capture_with_names(spec, opts).map(|(snap, _)| snap)
+}
+
+/// [`capture`], and the path components it recorded under another name (an identity in a file name:
+/// `session-15551234567.0.json` → `session-10000000000.0.json`), as `(real, recorded)` pairs, sorted: what
+/// `fix apply` maps back to real paths. Empty unless the capture pseudonymizes identities.
+pub fn capture_with_names(
+    spec: &HostSpec,
+    opts: &CaptureOptions,
+) -> Result<(Snapshot, Vec<(String, String)>), CaptureError> {
     let loc = discover::locate(spec)?;
     let pseudonymize = opts.pseudonymizes();
     let mut redactor = if opts.redact {
@@ -323,8 +359,10 @@ pub fn capture(spec: &HostSpec, opts: &CaptureOptions) -> Result<Snapshot, Captu
         state_db: None,
         plain_vars: BTreeSet::new(),
         identity_vars: BTreeMap::new(),
+        names: names::Names::default(),
     };
-    Ok(c.run())
+    let snap = c.run();
+    Ok((snap, c.names.pairs()))
 }
 
 struct Capturer<'a> {
@@ -344,6 +382,8 @@ struct Capturer<'a> {
     plain_vars: BTreeSet<String>,
     /// Variables used in identity (`Some(context)`) or host (`None`) positions of the config.
     identity_vars: BTreeMap<String, Option<crate::config::identity::Context>>,
+    /// Identities in file names, and the words of the config that stay in them.
+    names: names::Names,
 }
 
 /// Include texts as the capture sees them, with the loader's verdict per file.
@@ -370,18 +410,99 @@ impl Capturer<'_> {
         }
     }
 
-    fn rec(&self, p: &Path) -> String {
+    fn rec(&mut self, p: &Path) -> String {
         self.rec_str(&hostfs::path_text(p).0)
     }
 
-    fn rec_str(&self, s: &str) -> String {
-        self.redactor.alias_path(s).unwrap_or_else(|| s.to_string())
+    /// A link's target as recorded. A relative one that walks into an aliased dir by its name
+    /// (`../../../../alice/dev/ws` from `/home/alice/.openclaw/agents/main`) is rewritten as the relative path
+    /// between the recorded paths, from the link's dir to the target (`../../../dev/ws`); any other is kept as
+    /// written (its file names' identities replaced).
+    fn rec_link_target(&mut self, link: &Path, target: &Path) -> String {
+        if target.is_absolute() {
+            return self.rec(target);
+        }
+        let text = hostfs::path_text(target).0.into_owned();
+        let parent = hostfs::path_text(link.parent().unwrap_or(Path::new("/")))
+            .0
+            .into_owned();
+        let mut at: Vec<&str> = parent.split('/').filter(|c| !c.is_empty()).collect();
+        let mut entered = false;
+        for comp in text.split('/') {
+            match comp {
+                "" | "." => {}
+                ".." => {
+                    at.pop();
+                }
+                name => {
+                    at.push(name);
+                    let here = format!("/{}", at.join("/"));
+                    entered |= self.redactor.home_aliases().iter().any(|(h, _)| *h == here);
+                }
+            }
+        }
+        if !entered {
+            // A component named like an aliased dir (`../alice/x` resolving elsewhere) names the user too.
+            let named: Vec<String> = text
+                .split('/')
+                .map(|c| {
+                    let alias = self.redactor.home_aliases().iter().find(|(h, _)| {
+                        c != "." && c != ".." && !c.is_empty() && h.rsplit('/').next() == Some(c)
+                    });
+                    match alias {
+                        Some((_, a)) => a.rsplit('/').next().unwrap_or(c).to_string(),
+                        None => c.to_string(),
+                    }
+                })
+                .collect();
+            let text = named.join("/");
+            return self.rec_rest(&text).unwrap_or(text);
+        }
+        let (from, to) = (
+            self.rec_str(&parent),
+            self.rec_str(&format!("/{}", at.join("/"))),
+        );
+        let from: Vec<&str> = from.split('/').filter(|c| !c.is_empty()).collect();
+        let to: Vec<&str> = to.split('/').filter(|c| !c.is_empty()).collect();
+        let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        let mut rel: Vec<&str> = vec![".."; from.len() - common];
+        rel.extend(&to[common..]);
+        match rel.join("/") {
+            r if r.is_empty() => ".".into(),
+            r => r,
+        }
+    }
+
+    fn rec_str(&mut self, s: &str) -> String {
+        let a = self.redactor.alias_path(s).unwrap_or_else(|| s.to_string());
+        self.names.path(&mut self.redactor.ids, &a).unwrap_or(a)
+    }
+
+    /// A relative part of a path (under a dir already recorded) as recorded: its file names' identities replaced.
+    fn rec_rest(&mut self, rest: &str) -> Option<String> {
+        self.names.path(&mut self.redactor.ids, rest)
+    }
+
+    /// [`Self::rec`] for a path whose names were recorded before (or name no one): no new pseudonym.
+    fn rec_known(&self, p: &Path) -> String {
+        let t = hostfs::path_text(p).0;
+        let a = self
+            .redactor
+            .alias_path(&t)
+            .unwrap_or_else(|| t.to_string());
+        self.names.known_path(&a).unwrap_or(a)
     }
 
     /// Free text (a message) as recorded: every path under the home dir in it written with the home alias, as
     /// [`Self::rec_str`] does for a whole path (the loader's messages name the config dir and realpaths).
-    fn rec_text(&self, s: &str) -> String {
-        self.redactor.alias_text(s).unwrap_or_else(|| s.to_string())
+    fn rec_text(&mut self, s: &str) -> String {
+        // A whole path (an environment value): recorded as a path, new names included.
+        if s.starts_with('/') && !s.contains(char::is_whitespace) {
+            let a = self.redactor.alias_text(s).unwrap_or_else(|| s.to_string());
+            return self.names.path(&mut self.redactor.ids, &a).unwrap_or(a);
+        }
+        let a = self.redactor.alias_text(s).unwrap_or_else(|| s.to_string());
+        self.names.text(&a).unwrap_or(a)
     }
 
     /// An environment value as recorded: paths (aliased) for the plain names and for variables the config uses
@@ -496,7 +617,9 @@ impl Capturer<'_> {
         };
         if st.kind == FileKind::Symlink {
             entry.size = 0;
-            entry.target = hostfs::read_link(path).ok().map(|t| self.rec(&t));
+            entry.target = hostfs::read_link(path)
+                .ok()
+                .map(|t| self.rec_link_target(path, &t));
             let target = hostfs::stat(path).ok();
             entry.resolved = Some(Box::new(Resolved {
                 kind: target.as_ref().map(|t| t.kind),
@@ -587,6 +710,18 @@ impl Capturer<'_> {
         let config_path_str = normalize(&loc.config_path.to_string_lossy());
         let includes = self.read_includes(&raw, &config_path_str);
         let mounts = include_mounts(&raw, &config_path_str, &includes);
+        if self.opts.pseudonymizes() {
+            if let Some(t) = config_text.as_deref() {
+                self.names.keep_words_of(t, &Doc::Config(Vec::new()));
+            }
+            for (path, t) in &includes.texts {
+                if let Some(t) = t {
+                    for mount in mounts.get(path).cloned().unwrap_or_default() {
+                        self.names.keep_words_of(t, &Doc::Config(mount));
+                    }
+                }
+            }
+        }
 
         // 3. Environment: known names and every reference in the config and its includes.
         let mut wanted: BTreeSet<String> = PLAIN_ENV

@@ -79,7 +79,11 @@ pub(super) fn capture(c: &mut Capturer, loaded: &Loaded) -> Vec<SecretRefFact> {
                 path: target.path.clone(),
                 source: sref.source.clone(),
                 provider: sref.provider.clone(),
-                id: sref.id.clone(),
+                // Pseudonymized as the config's `id` is (an e-mail in `op://vault/alice@corp.example/x`).
+                id: c
+                    .redactor
+                    .ref_id(&sref.id)
+                    .unwrap_or_else(|| sref.id.clone()),
                 inline: target.value.is_string(),
                 ..SecretRefFact::default()
             };
@@ -130,7 +134,8 @@ impl Resolver<'_, '_> {
     }
 
     fn shown(&self, p: &Path) -> String {
-        self.c.rec(p)
+        // (A provider's path is written in the config: its names are recorded as written.)
+        self.c.rec_known(p)
     }
 
     fn user_path(&self, input: &str) -> PathBuf {

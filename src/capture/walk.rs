@@ -194,6 +194,8 @@ fn record(
     }
     let rec = match key.strip_prefix(root_key) {
         Some(rest) => {
+            let named = c.rec_rest(rest);
+            let rest = named.as_deref().unwrap_or(rest);
             let mut r = String::with_capacity(root_rec.len() + rest.len());
             r.push_str(root_rec);
             r.push_str(rest);

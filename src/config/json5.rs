@@ -220,6 +220,40 @@ fn clamp_offset(src: &str, offset: usize) -> usize {
     off
 }
 
+/// Byte spans of the comments of a JSON5 text that parses (`//` to the end of its line, the line break excluded;
+/// `/*` to `*/` included), in order. Only string literals can hold a `/` outside a comment.
+pub fn comment_spans(src: &str) -> Vec<Span> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let rest = &src[i..];
+                let end = rest
+                    .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+                    .unwrap_or(rest.len());
+                out.push(Span::new(i, i + end));
+                i += end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = src[i + 2..].find("*/").map_or(src.len(), |e| i + 2 + e + 2);
+                out.push(Span::new(i, end));
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// 1-based (line, column) of a byte offset; the column counts chars, lines are
 /// separated by `\n` (so CRLF files work; a lone CR does not start a line, as in
 /// json5's own error positions). Out-of-range or mid-char offsets are clamped.

@@ -96,8 +96,10 @@ impl Redactor {
 
     /// `s` with every path under an aliased dir written under its alias (`None`: nothing to change). A match must
     /// end at a path boundary: `/home/al` never rewrites `/home/alice`.
+    /// The dir may be written with `//` or `/./` between its components (`/home//alice`, `/home/./alice`).
     pub fn alias_text(&self, s: &str) -> Option<String> {
-        if !self.home.iter().any(|(h, _)| s.contains(h.as_str())) {
+        let last = |h: &str| h.rsplit('/').next().unwrap_or(h).to_string();
+        if !self.home.iter().any(|(h, _)| s.contains(&last(h))) {
             return None;
         }
         let mut out = String::with_capacity(s.len());
@@ -105,17 +107,18 @@ impl Redactor {
         let mut i = 0;
         while i < s.len() {
             let rest = &s[i..];
-            let hit = self.home.iter().find(|(h, _)| {
-                rest.starts_with(h.as_str())
-                    && rest[h.len()..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            let hit = self.home.iter().find_map(|(h, alias)| {
+                let n = dir_prefix_len(rest, h)?;
+                rest[n..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+                    .then_some((n, alias))
             });
             match hit {
-                Some((h, alias)) => {
+                Some((n, alias)) => {
                     out.push_str(alias);
-                    i += h.len();
+                    i += n;
                     changed = true;
                 }
                 None => {
@@ -263,6 +266,14 @@ impl Redactor {
             _ => Vec::new(),
         };
         self.collect(&root, &mut keys, doc, &mut edits);
+        // Comments are free prose (an old token, a phone number, a path under the home dir): never kept.
+        if self.enabled {
+            for span in json5::comment_spans(text) {
+                if let Some(r) = redacted_comment(&text[span.start..span.end]) {
+                    edits.push((span.start, span.end, r));
+                }
+            }
+        }
         edits.sort_by_key(|e| e.0);
         let mut out = String::with_capacity(text.len());
         let mut pos = 0;
@@ -372,6 +383,10 @@ impl Redactor {
         if free_text {
             return self.redact_free_text(s);
         }
+        // A SecretRef id (`op://Private/alice@corp.example/gateway`): the e-mails in it are identities.
+        if keys.last().is_some_and(|k| k == "id") {
+            return self.ref_id(cur).or(url);
+        }
         // The user of `user:password@` in a URL names someone.
         let cur = match url.as_deref().and_then(url_user_span) {
             Some((a, b)) => {
@@ -412,6 +427,102 @@ impl Redactor {
                 edits.push((item.span.start, item.span.end, json5::quote_string(&r)));
             }
         }
+    }
+
+    /// A SecretRef id (`op://Private/alice@corp.example/gateway`, a JSON pointer, an env var name) as recorded:
+    /// the e-mail addresses in it pseudonymized, paths under the home dir aliased. The config and the
+    /// capture's `secret_refs[].id` both go through here, so they stay equal.
+    pub fn ref_id(&mut self, s: &str) -> Option<String> {
+        let out = self.pseudonymize_emails(s);
+        let out = self.alias_text(&out).unwrap_or(out);
+        (out != s).then_some(out)
+    }
+
+    /// `s` with each e-mail address in it replaced by its pseudonym (`userN@example.invalid`).
+    fn pseudonymize_emails(&mut self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        for (start, end) in email_spans(s) {
+            out.push_str(&s[pos..start]);
+            out.push_str(&self.ids.entry(Context::Generic, &s[start..end]));
+            pos = end;
+        }
+        out.push_str(&s[pos..]);
+        out
+    }
+
+    /// The identities of free text (after its secrets are replaced): the value of an identity flag
+    /// (`--chat-id 123`, `--author='Name <e-mail>'`, quoted over several words or not), e-mail addresses, and
+    /// `user@host` targets (`ssh alice@10.0.0.5`: the user becomes a pseudonym, the host as in host positions).
+    /// Phone numbers are left to the caller. A URL (`://`) is left as it is (its userinfo is the caller's).
+    fn free_text_identities(&mut self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        let spans = word_spans(s);
+        let mut i = 0;
+        while i < spans.len() {
+            let (start, end) = spans[i];
+            let word = &s[start..end];
+            let core = word.trim_matches(QUOTES);
+            let flag = core
+                .strip_prefix("--")
+                .map(|f| (f.split_once('=').map_or(f, |(n, _)| n), f.contains('=')));
+            if let Some((_, inline)) = flag.filter(|(n, _)| is_identity_flag(n)) {
+                // The value starts after `=` or at the next word.
+                let value_start = if inline {
+                    start + word.find('=').unwrap_or(0) + 1
+                } else if let Some(&(ns, _)) = spans.get(i + 1) {
+                    i += 1;
+                    ns
+                } else {
+                    break;
+                };
+                let rest = &s[value_start..];
+                let (vs, ve) = match rest.chars().next() {
+                    Some(q @ ('\'' | '"')) => match rest[1..].find(q) {
+                        Some(e) => (value_start + 1, value_start + 1 + e),
+                        None => (value_start + 1, s.len()),
+                    },
+                    _ => {
+                        let e = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                        let v = rest[..e].trim_end_matches(QUOTES);
+                        (value_start, value_start + v.len())
+                    }
+                };
+                let value = &s[vs..ve];
+                if !value.is_empty()
+                    && !is_phone_number(value)
+                    && !value.contains("<<clawprint:")
+                    && !value.starts_with('-')
+                {
+                    out.push_str(&s[pos..vs]);
+                    out.push_str(&self.ids.entry(Context::Generic, value));
+                    pos = ve;
+                }
+                // Skip the words the value spans.
+                while i + 1 < spans.len() && spans[i + 1].0 < ve {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            if start >= pos && !core.contains("://") && core.contains('@') {
+                let emails = email_spans(word);
+                if !emails.is_empty() {
+                    out.push_str(&s[pos..start]);
+                    out.push_str(&self.pseudonymize_emails(word));
+                    pos = end;
+                } else if let Some(target) = ssh_target(core) {
+                    let at = start + word.find(target).unwrap_or(0);
+                    out.push_str(&s[pos..at]);
+                    out.push_str(&self.ids.host(target));
+                    pos = at + target.len();
+                }
+            }
+            i += 1;
+        }
+        out.push_str(&s[pos..]);
+        out
     }
 
     /// A key file path (`gateway.remote.sshIdentity`): its dir recorded like any path (home aliased); a file name
@@ -470,6 +581,7 @@ impl Redactor {
             }
         }
         out.push_str(&s[pos..]);
+        let out = self.free_text_identities(&out);
         let out = self.alias_text(&out).unwrap_or(out);
         ((out != s).then_some(out), state)
     }
@@ -652,6 +764,86 @@ impl FreeState {
     }
 }
 
+/// A comment as recorded: its words gone, its delimiters and line breaks kept, so every line of code keeps its
+/// number, and the code after a block comment its column (the comment's last line keeps its length in chars). A
+/// comment with text says ` redacted` where that fits. `None`: nothing to hide (an empty or blank comment).
+fn redacted_comment(c: &str) -> Option<String> {
+    const LABEL: &str = " redacted";
+    let is_break = |ch: char| matches!(ch, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    if let Some(body) = c.strip_prefix("//") {
+        return (!body.trim().is_empty()).then(|| format!("//{LABEL}"));
+    }
+    let body = c.strip_prefix("/*")?;
+    let (body, close) = match body.strip_suffix("*/") {
+        Some(b) => (b, "*/"),
+        None => (body, ""),
+    };
+    if body.chars().all(|ch| ch.is_whitespace()) {
+        return None;
+    }
+    // Lines of the body, each with the break that ends it (the last has none).
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    let mut width = 0;
+    for ch in body.chars() {
+        if is_break(ch) {
+            lines.push((width, ch.to_string()));
+            width = 0;
+        } else {
+            width += 1;
+        }
+    }
+    let last = width;
+    let mut out = String::from("/*");
+    let single = lines.is_empty();
+    for (i, (w, brk)) in lines.iter().enumerate() {
+        // A line that ends before the comment does keeps no trailing blanks (no column after it to keep).
+        if i == 0 && !brk.is_empty() && *w > 0 {
+            out.push_str(LABEL);
+        }
+        out.push_str(brk);
+    }
+    if single && last > LABEL.len() {
+        out.push_str(LABEL);
+        out.push_str(&" ".repeat(last - LABEL.len()));
+    } else {
+        out.push_str(&" ".repeat(last));
+    }
+    out.push_str(close);
+    Some(out)
+}
+
+/// The length of the prefix of `text` that names the absolute dir `dir`, allowing `//` and `/./` where `dir` has
+/// a `/` (a path written by hand: `/home//alice/ws`, `/home/./alice/dev`).
+fn dir_prefix_len(text: &str, dir: &str) -> Option<usize> {
+    let t = text.as_bytes();
+    if !text.starts_with('/') {
+        return None;
+    }
+    let mut n = 0;
+    for (i, comp) in dir.split('/').filter(|c| !c.is_empty()).enumerate() {
+        if t.get(n) != Some(&b'/') {
+            return None;
+        }
+        // (Before the first component, one `/`: `unix:///home/alice` keeps its `//`.)
+        if i == 0 {
+            n += 1;
+        } else {
+            loop {
+                match (t.get(n), t.get(n + 1)) {
+                    (Some(b'/'), _) => n += 1,
+                    (Some(b'.'), Some(b'/')) => n += 2,
+                    _ => break,
+                }
+            }
+        }
+        if !text[n..].starts_with(comp) {
+            return None;
+        }
+        n += comp.len();
+    }
+    Some(n)
+}
+
 /// What a word of free text says about the next one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Next {
@@ -710,6 +902,92 @@ fn url_user_span(s: &str) -> Option<(usize, usize)> {
     (!user.is_empty() && !user.contains("${")).then_some((start, start + user.len()))
 }
 
+/// Flags (without `--`) whose value names a person or a chat: `--chat-id 123`, `--author='A <a@b.example>'`.
+fn is_identity_flag(name: &str) -> bool {
+    matches!(
+        normalize_key(name).as_str(),
+        "author"
+            | "committer"
+            | "email"
+            | "mail"
+            | "chat"
+            | "chatid"
+            | "userid"
+            | "peer"
+            | "peerid"
+            | "groupid"
+            | "channelid"
+            | "guildid"
+            | "recipient"
+            | "to"
+            | "phone"
+            | "account"
+            | "owner"
+    )
+}
+
+/// Byte spans of the e-mail addresses in `s`: a local part of `[A-Za-z0-9._%+-]`, `@`, a domain of two labels
+/// or more whose last has a letter and whose first is not all digits (`pkg@1.2.3-rc.abc` is a package spec).
+pub fn email_spans(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || b"._%+-".contains(&c);
+    let domain = |c: u8| c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (at, _) in s.match_indices('@') {
+        if at < from {
+            continue;
+        }
+        let mut start = at;
+        while start > from && local(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < b.len() && domain(b[end]) {
+            end += 1;
+        }
+        while end > at + 1 && matches!(b[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        let d = &s[at + 1..end];
+        let labels: Vec<&str> = d.split('.').collect();
+        let ok = start < at
+            && labels.len() >= 2
+            && labels.iter().all(|l| !l.is_empty())
+            && labels
+                .last()
+                .is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic()))
+            && !labels[0].bytes().all(|c| c.is_ascii_digit());
+        if ok {
+            out.push((start, end));
+            from = end;
+        }
+    }
+    out
+}
+
+/// `user@host` (optionally `:path` or `:port`) where the host is an IP address or a dotted name with a letter in
+/// its last label: an ssh or scp target. Returns the `user@host` part. Never a package spec (`pkg@1.2.3`).
+fn ssh_target(word: &str) -> Option<&str> {
+    let word = word.trim_matches(|c| matches!(c, '<' | '>'));
+    let (user, rest) = word.split_once('@')?;
+    let host = rest.split(':').next().unwrap_or(rest);
+    let user_ok = !user.is_empty()
+        && user
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"._-".contains(&c));
+    let labels: Vec<&str> = host.split('.').collect();
+    let host_ok = host.parse::<std::net::IpAddr>().is_ok()
+        || (labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+            })
+            && labels
+                .last()
+                .is_some_and(|l| l.bytes().any(|c| c.is_ascii_alphabetic())));
+    (user_ok && host_ok).then(|| &word[..user.len() + 1 + host.len()])
+}
+
 /// `+` and 7 to 15 digits: an E.164 phone number.
 fn is_phone_number(s: &str) -> bool {
     s.strip_prefix('+')
@@ -747,6 +1025,9 @@ const CHANNEL_IDENTITY_KEYS: &[&str] = &[
     "guildId",
     "channelId",
     "tenantId",
+    // Discord and Slack group DMs allowed (`dm.groupChannels`), exec-approval approvers (by user id).
+    "groupChannels",
+    "approvers",
 ];
 
 /// Maps inside a `channels.<id>` section keyed by chat, group, guild, room, topic or user ids.
@@ -778,7 +1059,7 @@ pub fn identity_context(doc: &Doc, keys: &[String]) -> Option<Context> {
     let k: Vec<&str> = keys.iter().map(String::as_str).collect();
     match k.as_slice() {
         // Recipients, accounts and ids outside `channels`.
-        ["bindings", "match", "guildId" | "teamId"]
+        ["bindings", "match", "guildId" | "teamId" | "roles"]
         | ["hooks", "gmail", "account"]
         | ["hooks", "mappings", "to"]
         | ["approvals", "exec" | "plugin", "targets", "to"]
@@ -874,6 +1155,23 @@ fn renamed_key_context(doc: &Doc, keys: &[String], key: &str) -> Option<Context>
         return None;
     }
     identity_key_context(doc, keys)
+}
+
+/// Does a capture record this member key (`is_key`) or string value of a config text mounted at `doc`, at
+/// `keys` (the key included), as it is written? Not identities, hosts, key file names, secrets: those are
+/// recorded changed (and so are the e-mails of an `id`, and credential-shaped values: see [`Redactor::ref_id`]).
+pub fn is_recorded_as_written(doc: &Doc, keys: &[String], is_key: bool) -> bool {
+    let Some((last, parent)) = keys.split_last() else {
+        return false;
+    };
+    if is_key {
+        return renamed_key_context(doc, parent, last).is_none();
+    }
+    matches!(doc, Doc::Config(_))
+        && identity_context(doc, keys).is_none()
+        && !is_host_position(doc, keys)
+        && !is_key_file_position(doc, keys)
+        && !is_secret_path(keys)
 }
 
 /// Where a `${VAR}` reference stands in an identity or host position of a config text mounted at `doc`: the
@@ -1220,7 +1518,7 @@ mod tests {
         let mut r = Redactor::new();
         let out = r.redact_json5(text).unwrap();
         assert!(!out.contains("sekrit"));
-        assert!(out.contains("// the gateway"));
+        assert!(out.contains("// redacted\n"), "{out}");
         assert!(out.contains("mode: 'token'"));
         assert!(
             out.contains("\"<<clawprint:secret c=1 len=16 trim=16>>\""),
@@ -1266,7 +1564,7 @@ mod tests {
             let kept = out.matches(gone).count();
             assert_eq!(kept, usize::from(gone == "alice"), "{gone} in {out}");
         }
-        assert!(out.contains("// owners"), "{out}");
+        assert!(out.contains("// redacted"), "{out}");
         assert!(
             out.contains(r#"allowFrom: ["tg:100000000", 100000000, "*"]"#),
             "{out}"
@@ -1590,5 +1888,78 @@ mod tests {
         assert!(!plain_env_value(&format!("ghp_{}", "a".repeat(36)))); // credential shape
         assert!(!plain_env_value("https://u:p@h/")); // URLs may carry credentials
         assert!(!plain_env_value("two words"));
+    }
+
+    #[test]
+    fn comments_lose_their_words_and_keep_lines_and_columns() {
+        let text = "// owner +15550001111, old token sk-ant-api03-X\n{ /* was 7f3e9c1d */ a: 1, /* two\r\n lines /home/alice */ b: 'x // y /* z', //\n c: 2 /**/ }\n";
+        let mut r = pseudonymizing();
+        let out = r.redact_doc(text, &Doc::Other).unwrap();
+        assert_eq!(
+            out,
+            "// redacted\n{ /* redacted     */ a: 1, /* redacted\r\n                   */ b: 'x // y /* z', //\n c: 2 /**/ }\n"
+        );
+        let (a, b) = (json5::parse(text).unwrap(), json5::parse(&out).unwrap());
+        assert_eq!(a.to_json(), b.to_json());
+        for key in ["a", "b", "c"] {
+            let (x, y) = (a.get(key).unwrap().span, b.get(key).unwrap().span);
+            assert_eq!(
+                json5::line_col(text, x.start),
+                json5::line_col(&out, y.start),
+                "{key}"
+            );
+        }
+        // Kept when nothing is redacted (in-memory test captures).
+        assert_eq!(
+            Redactor::disabled().redact_doc(text, &Doc::Other).unwrap(),
+            text
+        );
+    }
+
+    #[test]
+    fn free_text_identities_and_ref_ids() {
+        let mut r = pseudonymizing();
+        let cases = [
+            ("ssh alicezz@10.0.0.5 uptime", "ssh user1@10.0.0.5 uptime"),
+            // (`user@dotted.name` reads as an e-mail.)
+            (
+                "scp f alicezz@bastion.corp.example:/tmp",
+                "scp f user2@example.invalid:/tmp",
+            ),
+            (
+                "notify --chat-id 123456789 --to=987654321",
+                "notify --chat-id 100000000 --to=100000001",
+            ),
+            (
+                "git commit --author='Alice Zz <alice.zz@corp.example>' -m x",
+                "git commit --author='user3' -m x",
+            ),
+            (
+                "mail -s hi <bob@corp.example>",
+                "mail -s hi <user4@example.invalid>",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(r.redact_free_text(input).as_deref(), Some(want), "{input}");
+        }
+        for keep in ["npm i pkg@1.2.3 @scope/p@1.2.3-rc.abc", "git log --author"] {
+            assert_eq!(r.redact_free_text(keep), None, "{keep}");
+        }
+        assert_eq!(
+            r.ref_id("op://Private/bob@corp.example/gw").as_deref(),
+            Some("op://Private/user4@example.invalid/gw")
+        );
+        assert_eq!(r.ref_id("/providers/openai/apiKey"), None);
+    }
+
+    #[test]
+    fn home_alias_matches_hand_written_paths() {
+        let r = pseudonymizing();
+        assert_eq!(
+            r.alias_text("/home//alice/ws:/home/./alice/dev:/home/alice/./x")
+                .as_deref(),
+            Some("/home/user/ws:/home/user/dev:/home/user/./x")
+        );
+        assert_eq!(r.alias_text("/home/./alicex"), None);
     }
 }

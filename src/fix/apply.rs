@@ -203,12 +203,15 @@ pub enum ApplyError {
 struct PathMap {
     /// `(real dir, alias)`, longest alias first.
     aliases: Vec<(String, String)>,
+    /// Recorded file name → real one (identities in file names, see [`capture::capture_with_names`]).
+    names: HashMap<String, String>,
 }
 
 impl PathMap {
     fn real(&self, p: &str) -> String {
+        let p = self.real_names(p);
         for (dir, alias) in &self.aliases {
-            if p == alias {
+            if p == *alias {
                 return dir.clone();
             }
             if let Some(rest) = p.strip_prefix(alias.as_str()) {
@@ -217,7 +220,17 @@ impl PathMap {
                 }
             }
         }
-        p.to_string()
+        p
+    }
+
+    fn real_names(&self, p: &str) -> String {
+        if self.names.is_empty() {
+            return p.to_string();
+        }
+        p.split('/')
+            .map(|c| self.names.get(c).map_or(c, String::as_str))
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -757,9 +770,10 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
     }
     // A plan from a pseudonymized or aliased snapshot: re-capture the host the same way, and map the alias back
     // to the real home dir for every file operation.
-    let paths = match &cs.recorded {
+    let mut paths = match &cs.recorded {
         None => PathMap {
             aliases: Vec::new(),
+            names: HashMap::new(),
         },
         Some(rec) => {
             opts.capture.keep_identities = !rec.pseudonymized();
@@ -767,7 +781,10 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
             let mut aliases = capture::path_aliases(&opts.spec, &opts.capture)
                 .map_err(|e| ApplyError::Capture(e.to_string()))?;
             aliases.sort_by_key(|(_, a)| std::cmp::Reverse(a.len()));
-            PathMap { aliases }
+            PathMap {
+                aliases,
+                names: HashMap::new(),
+            }
         }
     };
     // The raw bytes of every file to edit, read before and after the capture: the capture (whose redacted form
@@ -778,7 +795,10 @@ pub fn apply(cs: &ChangeSet, mut opts: ApplyOptions) -> Result<ApplyOutcome, App
     };
     let watched: Vec<String> = cs.writes().into_iter().map(|(f, _)| f).collect();
     let first: Vec<Option<String>> = watched.iter().map(|f| raw_hash(&paths.real(f))).collect();
-    let before = capture_host(&opts)?;
+    let (before, names) = capture::capture_with_names(&opts.spec, &opts.capture)
+        .map_err(|e| ApplyError::Capture(e.to_string()))?;
+    // (The names are those of this capture: the host as it is now, recorded the way the snapshot was.)
+    paths.names = names.into_iter().map(|(real, rec)| (rec, real)).collect();
     let seen: HashMap<String, String> = watched
         .iter()
         .zip(first)
