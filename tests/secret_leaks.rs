@@ -584,3 +584,34 @@ fn include_paths_are_never_redacted() {
         "{cfg}"
     );
 }
+
+/// Round 3: webhook URLs carry their token in the path (Discord, Slack, a bot's webhook path); the scheme, the
+/// host and the route segments stay.
+#[test]
+fn tokens_in_url_paths_are_redacted() {
+    let h = TestHost::new();
+    h.write(
+        ".openclaw/openclaw.json",
+        r#"{
+  gateway: { bind: "loopback", auth: { token: "0123456789abcdef0123456789abcdef" } },
+  cron: { webhook: "https://discord.com/api/webhooks/123456789012345678/DWHsecretTokenPart_abcXYZ-0987" },
+  hooks: { slackUrl: "https://hooks.slack.com/services/T0QZ1SLACK/B0QZ2SLACK/slackhooksecretvalue" },
+  channels: { telegram: { botToken: "123456:qzfaketokenqzfaketokenqz", webhookUrl: "https://bot.example.org/tg/SECRETPATHTOKEN123456" } },
+}"#,
+    );
+    h.check(&[
+        "DWHsecretTokenPart_abcXYZ-0987",
+        "slackhooksecretvalue",
+        "B0QZ2SLACK",
+        "SECRETPATHTOKEN123456",
+    ]);
+    let cfg = blob_with(&h, "discord.com");
+    assert!(
+        cfg.contains("https://discord.com/api/webhooks/123456789012345678/<<clawprint:secret c="),
+        "{cfg}"
+    );
+    assert!(
+        cfg.contains("https://bot.example.org/tg/<<clawprint:secret"),
+        "{cfg}"
+    );
+}

@@ -638,6 +638,29 @@ impl Redactor {
                 }
             }
         }
+        // Tokens in the path (`discord.com/api/webhooks/<id>/<token>`, `hooks.slack.com/services/T…/B…/<token>`,
+        // a bot webhook path): the host, the scheme and the other segments are kept.
+        if let (Some(scheme_end), false) = (s.find("://"), s.contains(char::is_whitespace)) {
+            let start = scheme_end + 3;
+            let end = s[start..].find(['?', '#']).map_or(s.len(), |i| start + i);
+            if let Some(slash) = s[start..end].find('/') {
+                let host = s[start..start + slash].to_ascii_lowercase();
+                let mut at = start + slash + 1;
+                let mut prev: Vec<&str> = Vec::new();
+                for seg in s[at..end].split('/') {
+                    let webhook = (host.ends_with("hooks.slack.com")
+                        && prev.first() == Some(&"services"))
+                        || (prev.len() >= 2
+                            && prev[prev.len() - 2] == "webhooks"
+                            && prev[prev.len() - 1].bytes().all(|b| b.is_ascii_digit()));
+                    if !seg.is_empty() && (webhook && seg.len() >= 8 || is_path_token(seg)) {
+                        edits.push((at, at + seg.len()));
+                    }
+                    at += seg.len() + 1;
+                    prev.push(seg);
+                }
+            }
+        }
         // Only in a URL: `?` and `#` mean other things in other text (a regex, a channel name).
         if s.contains("://") && !s.contains(char::is_whitespace) {
             if let Some(q) = s.find(['?', '#']) {
@@ -669,6 +692,26 @@ impl Redactor {
         out.push_str(&s[pos..]);
         (out != s).then_some(out)
     }
+}
+
+/// A URL path segment that is a credential: credential-shaped, or a long run of token characters mixing letters
+/// and digits (or upper- and lower-case letters) that no route name looks like.
+fn is_path_token(seg: &str) -> bool {
+    if looks_like_secret_value(seg) {
+        return true;
+    }
+    if seg.len() < 16
+        || !seg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return false;
+    }
+    let digit = seg.bytes().any(|b| b.is_ascii_digit());
+    let upper = seg.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = seg.bytes().any(|b| b.is_ascii_lowercase());
+    // Digits with letters, all capitals, or a long mixed-case run.
+    (digit && lower) || (upper && !lower) || (upper && seg.len() >= 24)
 }
 
 /// Where a command line stands in free text: what the previous word said about the next one, and the program
