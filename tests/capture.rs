@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::contains;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -88,8 +90,4 @@ fn no_secret_survives_and_findings_are_unchanged() {
     }
     assert!(redacted.manifest.redaction.secrets >= 2);
     assert_eq!(audit(&redacted).findings, audit(&raw).findings);
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }

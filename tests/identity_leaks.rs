@@ -6,26 +6,19 @@
 //!
 //! Planted names start with `qz` (the home dir is `qzalicezz`), so they never occur by chance in a snapshot.
 
+mod common;
+
+use common::outcome;
+
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use clawprint::audit::{audit, Report};
+use clawprint::audit::audit;
 use clawprint::capture::{self, CaptureOptions, HostSpec};
 use clawprint::fix::{self, ApplyOptions, Op};
 use clawprint::snapshot::{archive::Limits, Snapshot};
-
-/// `(checkId, severity, fingerprint)` of every finding, then of every suppressed one.
-fn outcome(r: &Report) -> Vec<(String, String, String)> {
-    let (f, s) = r.fingerprints();
-    r.findings
-        .iter()
-        .chain(r.suppressed.iter().map(|s| &s.finding))
-        .zip(f.into_iter().chain(s))
-        .map(|(x, fp)| (x.check_id.clone(), x.severity.as_str().to_string(), fp))
-        .collect()
-}
 
 /// `$T/home/qzalicezz` with an empty `.openclaw`; returns the temp dir and the home dir.
 fn home_dir() -> (tempfile::TempDir, PathBuf) {

@@ -14,24 +14,15 @@
 
 mod common;
 
+use common::{contains, outcome};
+
 use std::fs;
 use std::path::Path;
 
-use clawprint::audit::{audit, Report};
+use clawprint::audit::audit;
 use clawprint::capture::{self, default_home_alias, CaptureOptions, HostSpec};
 use clawprint::snapshot::{archive::Limits, Snapshot};
 use proptest::prelude::*;
-
-/// `(checkId, severity, fingerprint)` of every finding, in report order, then of every suppressed one.
-fn outcome(r: &Report) -> Vec<(String, String, String)> {
-    let (f, s) = r.fingerprints();
-    r.findings
-        .iter()
-        .chain(r.suppressed.iter().map(|s| &s.finding))
-        .zip(f.into_iter().chain(s))
-        .map(|(x, fp)| (x.check_id.clone(), x.severity.as_str().to_string(), fp))
-        .collect()
-}
 
 #[test]
 fn every_conformance_case_audits_the_same_with_pseudonyms() {
@@ -351,10 +342,6 @@ fn identities(h: &GenHost, home: &Path) -> Vec<String> {
     out.extend(h.pairing_tg.iter().cloned());
     out.extend(h.pairing_signal.iter().cloned());
     out
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 proptest! {

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::contains;
+
 use std::fs;
 
 use clawprint::audit::audit;
@@ -136,10 +138,6 @@ fn lay_out(h: &GenHost) -> tempfile::TempDir {
         fs::write(dir.join(".env"), dotenv).unwrap();
     }
     tmp
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 proptest! {

@@ -3,27 +3,16 @@
 //! bytes appear nowhere in the snapshot file nor in its decompressed tar, and the audit of the snapshot decoded
 //! from those bytes equals the audit of an unredacted in-memory capture (checkIds, severities, fingerprints).
 
+mod common;
+
+use common::{contains, outcome};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use clawprint::audit::{audit, Report};
 use clawprint::capture::{self, default_home_alias, CaptureOptions, HostSpec};
 use clawprint::snapshot::{archive::Limits, Snapshot};
-
-/// `(checkId, severity, fingerprint)` of every finding, in report order, then of every suppressed one.
-fn outcome(r: &Report) -> Vec<(String, String, String)> {
-    let (f, s) = r.fingerprints();
-    r.findings
-        .iter()
-        .chain(r.suppressed.iter().map(|s| &s.finding))
-        .zip(f.into_iter().chain(s))
-        .map(|(x, fp)| (x.check_id.clone(), x.severity.as_str().to_string(), fp))
-        .collect()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
 
 /// A reviewer's host: `<tmp>/home/alicezz` with `~/.openclaw`.
 struct TestHost {

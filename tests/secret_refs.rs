@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::contains;
+
 use std::fs;
 
 use clawprint::audit::{audit, checks::secrets::OFFLINE_GATEWAY_NOTE, registry, Report};
@@ -183,10 +185,6 @@ fn gateway_family_order_and_flags_match_the_reference() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Resolved secrets (from `.env`, a JSON file, a single-value file) reach the snapshot only as markers, and the

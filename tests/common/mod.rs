@@ -112,3 +112,20 @@ pub fn cases(dir: &str) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// `(checkId, severity, fingerprint)` of every finding, in report order, then of every suppressed one: what
+/// "the same audit" means when a redacted snapshot is compared with a raw capture.
+pub fn outcome(r: &Report) -> Vec<(String, String, String)> {
+    let (f, s) = r.fingerprints();
+    r.findings
+        .iter()
+        .chain(r.suppressed.iter().map(|s| &s.finding))
+        .zip(f.into_iter().chain(s))
+        .map(|(x, fp)| (x.check_id.clone(), x.severity.as_str().to_string(), fp))
+        .collect()
+}
+
+/// Does `needle` occur in `hay` (snapshot bytes, compressed or not)?
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
